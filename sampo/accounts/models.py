@@ -1,0 +1,144 @@
+"""Users, their roles and teams."""
+
+from __future__ import annotations
+
+import zoneinfo
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sampo.core.models import BusinessModel
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+class Role(models.Model):
+    """What a user does in the company. The six system roles are seeded by a migration; an
+    admin may add more. Rights per role and record type arrive with the permissions work."""
+
+    ADMIN = "admin"
+    SALES_MANAGER = "sales_manager"
+    SALESPERSON = "salesperson"
+    MARKETING = "marketing"
+    SUPPORT = "support"
+    READ_ONLY = "read_only"
+
+    SYSTEM_LABELS: ClassVar[dict[str, Any]] = {
+        ADMIN: _("Admin"),
+        SALES_MANAGER: _("Sales manager"),
+        SALESPERSON: _("Salesperson"),
+        MARKETING: _("Marketing"),
+        SUPPORT: _("Support"),
+        READ_ONLY: _("Read-only"),
+    }
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    is_system = models.BooleanField(_("system role"), default=False)
+    position = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return str(self.SYSTEM_LABELS.get(self.code, self.name))
+
+
+class UserManager(BaseUserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email=(username or "").strip().lower())
+
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> User:
+        user = self.model(email=email.strip().lower(), **fields)
+        user.set_password(password)
+        user.save()
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> User:
+        fields.setdefault("role", Role.objects.get(code=Role.ADMIN))
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who logs in. Never deleted: deactivating keeps everything they own."""
+
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    role = models.ForeignKey(
+        Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="users"
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default=settings.TIME_ZONE
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("may use the Django admin"), default=False)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    history_exclude = ("is_superuser", "groups", "user_permissions", "date_joined")
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["name"]
+        constraints = [
+            # Emails are stored lowercased, so the unique index is also case-insensitive.
+            models.CheckConstraint(condition=Q(email=Lower("email")), name="user_email_lowercase"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or self.role.code == Role.ADMIN
+
+    @property
+    def initials(self) -> str:
+        parts = [p for p in self.name.split() if p]
+        return "".join(p[0] for p in parts[:2]).upper() or self.email[:1].upper()
+
+
+class Team(BusinessModel):
+    """A group of users who sell or serve together; its leader sees the team's work."""
+
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    leader = models.ForeignKey(
+        User,
+        verbose_name=_("leader"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_teams",
+    )
+    members = models.ManyToManyField(
+        User, verbose_name=_("members"), related_name="teams", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

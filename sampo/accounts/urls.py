@@ -1,0 +1,53 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from sampo.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("language/", views.set_language, name="set_language"),
+    path("profile/", views.profile, name="profile"),
+    path("admin/users/", views.user_list, name="users"),
+    path("admin/users/new/", views.user_new, name="user_new"),
+    path("admin/users/<int:pk>/", views.user_detail, name="user"),
+    path("admin/users/<int:pk>/edit/", views.user_edit, name="user_edit"),
+    path(
+        "admin/users/<int:pk>/deactivate/",
+        views.user_set_active,
+        {"active": False},
+        name="user_deactivate",
+    ),
+    path(
+        "admin/users/<int:pk>/reactivate/",
+        views.user_set_active,
+        {"active": True},
+        name="user_reactivate",
+    ),
+    path("admin/teams/", views.team_list, name="teams"),
+    path("admin/teams/new/", views.team_new, name="team_new"),
+    path("admin/teams/<int:pk>/", views.team_detail, name="team"),
+    path("admin/teams/<int:pk>/edit/", views.team_edit, name="team_edit"),
+    path("admin/teams/<int:pk>/delete/", views.team_delete, name="team_delete"),
+]

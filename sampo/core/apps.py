@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "sampo.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from sampo.core import navigation, schedules
+
+        navigation.register(label=_("Home"), url_name="core:home", order=0)
+        navigation.register(
+            label=_("Trash"),
+            url_name="core:trash",
+            section="admin",
+            order=90,
+            visible_to=lambda user: user.is_admin,
+        )
+        schedules.register(
+            name="sampo:purge-trash", func="sampo.core.tasks.purge_trash", cron="30 3 * * *"
+        )

@@ -1,0 +1,116 @@
+"""Ground floor of every business record: who made and changed it, its version, soft delete,
+and the field-by-field history shown on its page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LiveManager(models.Manager):
+    """Rows not in the trash. Trashed rows stay reachable through `all_objects`."""
+
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
+class BusinessModel(models.Model):
+    """Abstract base: timestamps and users, an edit version, soft delete.
+
+    Writes go through services (see core.records), which bump `version`, record history and
+    refuse stale edits; nothing here reacts to save() on its own.
+    """
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("deleted by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = LiveManager()
+    all_objects = models.Manager()  # noqa: DJ012 (ruff mistakes a manager for a field)
+
+    class Meta:
+        abstract = True
+        base_manager_name = "all_objects"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class HistoryEntry(models.Model):
+    """One change to one record: created, changed (with old and new values), deleted, restored,
+    or a named event. Labels are stored as they read at the time, so the history stays legible
+    after a related record is renamed or purged."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        CHANGED = "changed", _("changed")
+        DELETED = "deleted", _("moved to trash")
+        RESTORED = "restored", _("restored from trash")
+        EVENT = "event", _("event")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.CharField(max_length=64)
+    record = GenericForeignKey("content_type", "object_id")
+    record_label = models.CharField(_("record"), max_length=300)
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    # The event's code for Action.EVENT (e.g. "deactivated"); its text is looked up when shown.
+    event = models.CharField(max_length=64, blank=True)
+    changes = models.JSONField(default=list, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # A record's history page: WHERE content_type=? AND object_id=? ORDER BY created_at DESC
+            models.Index(
+                fields=["content_type", "object_id", "-created_at"], name="history_record_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_label}: {self.action}"
+
+    @property
+    def field_changes(self) -> list[dict[str, Any]]:
+        return self.changes if isinstance(self.changes, list) else []

@@ -1,0 +1,32 @@
+"""Periodic jobs run by `sampo worker`. Domains add theirs with `register` in their
+AppConfig.ready; the worker writes them to django-q2's schedule table at start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django_q.models import Schedule
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    func: str
+    cron: str  # in the server's time zone (settings.TIME_ZONE)
+
+
+JOBS: dict[str, PeriodicJob] = {}
+
+
+def register(*, name: str, func: str, cron: str) -> None:
+    JOBS[name] = PeriodicJob(name, func, cron)
+
+
+def ensure_schedules() -> None:
+    """Create or update each registered job's schedule; remove ours that are gone."""
+    for job in JOBS.values():
+        Schedule.objects.update_or_create(
+            name=job.name,
+            defaults={"func": job.func, "schedule_type": Schedule.CRON, "cron": job.cron},
+        )
+    Schedule.objects.filter(name__startswith="sampo:").exclude(name__in=JOBS).delete()

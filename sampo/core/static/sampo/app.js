@@ -1,0 +1,52 @@
+// Small behaviours shared by every page. No inline scripts: the CSP forbids them.
+(function () {
+  "use strict";
+
+  function isTyping(target) {
+    return target.closest("input, textarea, select, [contenteditable=true]") !== null;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    // "/" focuses the page's search box, as in most web apps.
+    if (event.key === "/" && !isTyping(event.target) && !event.ctrlKey && !event.metaKey) {
+      var search = document.querySelector("[data-global-search], form[role=search] input[type=search]");
+      if (search) {
+        event.preventDefault();
+        search.focus();
+      }
+    }
+    // Ctrl+Enter (Cmd+Enter on a Mac) submits the form being filled in.
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      var form = event.target.closest && event.target.closest("form");
+      if (form) {
+        event.preventDefault();
+        form.requestSubmit();
+      }
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) {
+      event.preventDefault();
+    }
+  });
+
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest("form[data-autosubmit]");
+    if (form) {
+      form.requestSubmit();
+    }
+  });
+
+  // A click outside an open dropdown closes it.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.dropdown[open]").forEach(function (details) {
+      if (!details.contains(event.target)) {
+        details.removeAttribute("open");
+      }
+    });
+  });
+
+  document.documentElement.classList.add("js");
+})();

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from sampo.core import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("trash/", views.trash_list, name="trash"),
+    path("trash/<int:content_type_id>/<int:pk>/restore/", views.trash_restore, name="restore"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("sampo.core.urls")),
+    path("", include("sampo.accounts.urls")),
+]
+
+handler403 = "sampo.core.errors.permission_denied"
+handler404 = "sampo.core.errors.page_not_found"
+handler500 = "sampo.core.errors.server_error"
