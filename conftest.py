@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from sampo.accounts.models import Role, Team, User
@@ -50,3 +52,9 @@ def sales_team(db: None, manager: User, seller: User, teammate: User) -> Team:
     team = Team.objects.create(name="Myynti Etelä", leader=manager)
     team.members.set([manager, seller, teammate])
     return team
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    """Argon2 is slow by design; tests that are not about hashing use a fast hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -136,7 +136,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     # A file, not memory, so that a worker process started by a test sees the test data.
-    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-sampo.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-sampo-{os.getpid()}.sqlite3")}
+else:
+    # One test database per test process, so that two runs on one machine never share one.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -225,6 +228,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("SAMPO_TIME_ZONE", "Europe/Helsinki")
 USE_I18N = True
 USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+FORMAT_MODULE_PATH = ["sampo.formats"]
 DEFAULT_CURRENCY = env_str("SAMPO_CURRENCY", "EUR")
 
 # --- Files ----------------------------------------------------------------------------------

@@ -95,6 +95,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["name"]
 
     history_exclude = ("is_superuser", "groups", "user_permissions", "date_joined")
+    history_related = ("teams",)
 
     class Meta:
         verbose_name = _("user")

@@ -36,11 +36,21 @@ ALWAYS_EXCLUDED = frozenset(
 Snapshot = dict[str, dict[str, Any]]
 
 
-def tracked_fields(model: type[models.Model]) -> list[models.Field]:
+def tracked_fields(model: type[models.Model]) -> list[Any]:
+    """Concrete and many-to-many fields, plus reverse many-to-many relations the model names
+    in `history_related` (a user's teams are edited on the user)."""
     excluded = ALWAYS_EXCLUDED | set(getattr(model, "history_exclude", ()))
-    fields = [f for f in model._meta.concrete_fields if f.name not in excluded]
+    fields: list[Any] = [f for f in model._meta.concrete_fields if f.name not in excluded]
     fields += [f for f in model._meta.many_to_many if f.name not in excluded]
+    related = set(getattr(model, "history_related", ()))
+    fields += [r for r in model._meta.related_objects if r.many_to_many and r.name in related]
     return fields
+
+
+def _accessor(field: Any) -> str:
+    if isinstance(field, models.ForeignObjectRel):
+        return str(field.get_accessor_name())
+    return str(field.name)
 
 
 def _json_value(value: Any) -> Any:
@@ -51,9 +61,9 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _field_state(instance: models.Model, field: models.Field) -> dict[str, Any]:
+def _field_state(instance: models.Model, field: Any) -> dict[str, Any]:
     if field.many_to_many:
-        related = sorted(getattr(instance, field.name).all(), key=lambda r: r.pk)
+        related = sorted(getattr(instance, _accessor(field)).all(), key=lambda r: r.pk)
         return {"value": [r.pk for r in related], "label": ", ".join(str(r) for r in related)}
     if field.is_relation:
         related = getattr(instance, field.name)
@@ -67,7 +77,7 @@ def snapshot(instance: models.Model) -> Snapshot:
     """The tracked state of a saved record, taken before a change."""
     if instance.pk is None:
         return {}
-    return {f.name: _field_state(instance, f) for f in tracked_fields(type(instance))}
+    return {f.name: _field_state(instance, f) for f in tracked_fields(instance._meta.model)}
 
 
 def diff(before: Snapshot, after: Snapshot) -> list[dict[str, Any]]:
@@ -96,7 +106,9 @@ def _entry(
     event: str = "",
 ) -> HistoryEntry:
     return HistoryEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(type(instance), for_concrete_model=False),
+        content_type=ContentType.objects.get_for_model(
+            instance._meta.model, for_concrete_model=False
+        ),
         object_id=str(instance.pk),
         record_label=str(instance)[:300],
         action=action,

@@ -58,8 +58,10 @@ def record_update(
     on since the edit began is refused with StaleEditError, so a concurrent edit is never
     silently overwritten.
     """
-    model = type(instance)
-    m2m_names = {f.name for f in model._meta.many_to_many}
+    model: Any = instance._meta.model
+    m2m_names = {f.name for f in model._meta.many_to_many} | {
+        r.get_accessor_name() for r in model._meta.related_objects if r.many_to_many
+    }
     field_names = {f.name for f in model._meta.concrete_fields}
     with transaction.atomic():
         current: Any = model._base_manager.select_for_update().get(pk=instance.pk)
@@ -84,7 +86,7 @@ def record_update(
 
 def record_trash(instance: Record, *, actor: Any) -> Record:
     with transaction.atomic():
-        current = type(instance).all_objects.select_for_update().get(pk=instance.pk)
+        current: Any = instance._meta.model._base_manager.select_for_update().get(pk=instance.pk)
         if current.deleted_at is None:
             current.deleted_at = timezone.now()
             current.deleted_by = _actor_or_none(actor)
@@ -96,7 +98,7 @@ def record_trash(instance: Record, *, actor: Any) -> Record:
 
 def record_restore(instance: Record, *, actor: Any) -> Record:
     with transaction.atomic():
-        current = type(instance).all_objects.select_for_update().get(pk=instance.pk)
+        current: Any = instance._meta.model._base_manager.select_for_update().get(pk=instance.pk)
         if current.deleted_at is not None:
             current.deleted_at = None
             current.deleted_by = None

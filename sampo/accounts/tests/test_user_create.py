@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from sampo import settings as production_settings
 from sampo.accounts import services
 from sampo.accounts.models import Role, User
 from sampo.core.models import HistoryEntry
@@ -45,7 +46,8 @@ def test_it_refuses_a_non_admin(seller, salesperson_role):
     assert not User.objects.filter(email="x@sampo.test").exists()
 
 
-def test_it_hashes_passwords_with_argon2(admin, salesperson_role):
+def test_it_hashes_passwords_with_argon2(admin, salesperson_role, settings):
+    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
     user = services.user_create(
         actor=admin,
         email="pw@sampo.test",

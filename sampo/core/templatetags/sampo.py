@@ -10,6 +10,7 @@ from django import template
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import ForeignObjectRel
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -38,20 +39,33 @@ def money(amount: Any, currency: str | None = None) -> str:
 def history_rows(entry: HistoryEntry) -> list[dict[str, str]]:
     """Each changed field of an entry with its translated name and old and new text."""
     model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
-    rows = []
-    for change in entry.field_changes:
-        try:
-            label = str(model._meta.get_field(change["field"]).verbose_name)  # type: ignore[union-attr]
-        except (FieldDoesNotExist, AttributeError):
-            label = change["field"]
-        rows.append(
-            {
-                "field": label,
-                "old": _display(change.get("old"), change.get("old_label")),
-                "new": _display(change.get("new"), change.get("new_label")),
-            }
+    return [
+        {"field": _field_label(model, change["field"]), **_old_and_new(change)}
+        for change in entry.field_changes
+    ]
+
+
+def _field_label(model: Any, name: str) -> str:
+    try:
+        field = model._meta.get_field(name)
+    except (FieldDoesNotExist, AttributeError):
+        # A reverse relation is found by its accessor ("teams"), not by its field name.
+        field = next(
+            (r for r in model._meta.related_objects if r.get_accessor_name() == name), None
         )
-    return rows
+        if field is None:
+            return name
+    if isinstance(field, ForeignObjectRel):
+        related_model: Any = field.related_model
+        return str(related_model._meta.verbose_name_plural)
+    return str(field.verbose_name)
+
+
+def _old_and_new(change: dict[str, Any]) -> dict[str, str]:
+    return {
+        "old": _display(change.get("old"), change.get("old_label")),
+        "new": _display(change.get("new"), change.get("new_label")),
+    }
 
 
 def _display(value: Any, label: Any) -> str:
