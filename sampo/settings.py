@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "csp",
     "sampo.core",
     "sampo.accounts",
+    "sampo.contacts",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +232,8 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = True
 FORMAT_MODULE_PATH = ["sampo.formats"]
 DEFAULT_CURRENCY = env_str("SAMPO_CURRENCY", "EUR")
+# Phone numbers typed without a country code are read as numbers of this country.
+DEFAULT_PHONE_REGION = env_str("SAMPO_PHONE_REGION", "FI")
 
 # --- Files ----------------------------------------------------------------------------------
 

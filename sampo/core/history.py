@@ -40,7 +40,10 @@ def tracked_fields(model: type[models.Model]) -> list[Any]:
     """Concrete and many-to-many fields, plus reverse many-to-many relations the model names
     in `history_related` (a user's teams are edited on the user)."""
     excluded = ALWAYS_EXCLUDED | set(getattr(model, "history_exclude", ()))
-    fields: list[Any] = [f for f in model._meta.concrete_fields if f.name not in excluded]
+    # Fields nobody edits (folded names, match keys) are derived and would only add noise.
+    fields: list[Any] = [
+        f for f in model._meta.concrete_fields if f.name not in excluded and f.editable
+    ]
     fields += [f for f in model._meta.many_to_many if f.name not in excluded]
     related = set(getattr(model, "history_related", ()))
     fields += [r for r in model._meta.related_objects if r.many_to_many and r.name in related]

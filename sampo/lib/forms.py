@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from sampo.core.records import StaleEditError
 
 
-def add_service_error(form: forms.Form, error: ValidationError | StaleEditError) -> None:
+def add_service_error(form: forms.BaseForm, error: ValidationError | StaleEditError) -> None:
     if isinstance(error, StaleEditError):
         form.add_error(None, str(error.message))
         return

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from sampo.core.events import event_label
 from sampo.core.models import HistoryEntry
+from sampo.lib.phones import display_phone
 
 register = template.Library()
 
@@ -35,12 +36,18 @@ def money(amount: Any, currency: str | None = None) -> str:
     return format_currency(value, currency or settings.DEFAULT_CURRENCY, locale=locale)
 
 
+@register.filter
+def phone(e164: str) -> str:
+    """An E.164 number in the national format of this installation's country."""
+    return display_phone(e164, reader_region=settings.DEFAULT_PHONE_REGION) if e164 else ""
+
+
 @register.simple_tag
 def history_rows(entry: HistoryEntry) -> list[dict[str, str]]:
     """Each changed field of an entry with its translated name and old and new text."""
     model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
     return [
-        {"field": _field_label(model, change["field"]), **_old_and_new(change)}
+        {"field": _field_label(model, change["field"]), **_old_and_new(model, change)}
         for change in entry.field_changes
     ]
 
@@ -61,10 +68,17 @@ def _field_label(model: Any, name: str) -> str:
     return str(field.verbose_name)
 
 
-def _old_and_new(change: dict[str, Any]) -> dict[str, str]:
+def _old_and_new(model: Any, change: dict[str, Any]) -> dict[str, str]:
+    # A choice is shown in the reader's language, whatever language it was saved in.
+    try:
+        choices = dict(model._meta.get_field(change["field"]).flatchoices or ())
+    except (FieldDoesNotExist, AttributeError):
+        choices = {}
     return {
-        "old": _display(change.get("old"), change.get("old_label")),
-        "new": _display(change.get("new"), change.get("new_label")),
+        side: str(choices[value])
+        if isinstance(value, str | int) and value in choices
+        else _display(value, change.get(f"{side}_label"))
+        for side, value in (("old", change.get("old")), ("new", change.get("new")))
     }
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from sampo.accounts import services
 from sampo.accounts.models import Team
@@ -44,7 +45,8 @@ def test_an_unknown_page_is_a_translated_404(client, seller):
 def test_a_server_error_shows_the_friendly_page(db, settings):
     from sampo.core.errors import server_error
 
-    response = server_error(None)  # type: ignore[arg-type]
+    with translation.override("en"):
+        response = server_error(None)  # type: ignore[arg-type]
 
     assert response.status_code == 500
     assert "Nothing you had already saved is lost" in response.content.decode()

@@ -7,8 +7,6 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from gunicorn.app.base import BaseApplication
 
-from sampo.wsgi import application
-
 
 class _Gunicorn(BaseApplication):
     def __init__(self, options: dict[str, Any]) -> None:
@@ -20,6 +18,10 @@ class _Gunicorn(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
+        # Built only now, after collectstatic: WhiteNoise lists the static files when the
+        # application is built, so one built earlier serves none on a first start.
+        from sampo.wsgi import application
+
         return application
 
 

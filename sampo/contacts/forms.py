@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sampo.accounts.models import User
+from sampo.contacts.models import Organization, Person
+
+
+def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
+    # A website typed without a scheme is an https address.
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class OrganizationForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Organization
+        formfield_callback = _formfield
+        fields = [
+            "name",
+            "business_id",
+            "relationship_types",
+            "industry",
+            "owner",
+            "email",
+            "phone",
+            "website",
+            "street",
+            "postal_code",
+            "city",
+            "country",
+            "postal_street",
+            "postal_postal_code",
+            "postal_city",
+            "billing_street",
+            "billing_postal_code",
+            "billing_city",
+            "billing_email",
+            "tags",
+            "notes",
+        ]
+        widgets = {
+            "relationship_types": forms.CheckboxSelectMultiple,
+            "tags": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["owner"].queryset = User.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["business_id"].help_text = _(
+            "Y-tunnus (1234567-8), Hungarian tax number (12345678-1-42) or EU VAT number."
+        )
+
+    def _post_clean(self) -> None:
+        # The service validates and normalizes (business ID, phone); the model's own
+        # validation would reject values that are valid before normalization.
+        pass
+
+
+class PersonForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set when a person is added from an organization's page; a select of every organization
+    # would not scale to a real register.
+    organization = forms.ModelChoiceField(
+        queryset=Organization.objects.all(), required=False, widget=forms.HiddenInput
+    )
+    role = forms.CharField(label=_("Role in the organization"), max_length=150, required=False)
+
+    class Meta:
+        model = Person
+        fields = [
+            "first_name",
+            "last_name",
+            "job_title",
+            "email",
+            "phone",
+            "mobile",
+            "preferred_language",
+            "owner",
+            "street",
+            "postal_code",
+            "city",
+            "country",
+            "tags",
+            "notes",
+        ]
+        widgets = {"tags": forms.CheckboxSelectMultiple, "notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["owner"].queryset = User.objects.filter(is_active=True)  # type: ignore[attr-defined]
+
+    def _post_clean(self) -> None:
+        pass

@@ -1,0 +1,137 @@
+"""Reads of the register shaped for its screens. Lists never count the table: a page asks
+for one row more than it shows to know whether there is a next page."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, Q, QuerySet
+
+from sampo.accounts.models import User
+from sampo.contacts.models import KeyFigure, Membership, Organization, Person
+from sampo.lib.business_ids import parse_business_id
+from sampo.lib.phones import phone_search_key
+from sampo.lib.text import fold
+
+PAGE_SIZE = 50
+
+ORGANIZATION_SORTS = {
+    "name": ("name_folded", "id"),
+    "-name": ("-name_folded", "-id"),
+    "city": ("city", "name_folded", "id"),
+    "-updated": ("-updated_at", "-id"),
+}
+PERSON_SORTS = {
+    "name": ("name_folded", "id"),
+    "-name": ("-name_folded", "-id"),
+    "-updated": ("-updated_at", "-id"),
+}
+
+
+@dataclass
+class Page:
+    rows: list[Any]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+def _page(rows: QuerySet, number: int, size: int = PAGE_SIZE) -> Page:
+    number = max(number, 1)
+    fetched = list(rows[(number - 1) * size : number * size + 1])
+    return Page(fetched[:size], number, len(fetched) > size)
+
+
+def _text_filter(search: str, *, region: str = "FI") -> Q:
+    folded = fold(search)
+    condition = Q(name_folded__contains=folded) | Q(email__iexact=search.strip())
+    if phone := phone_search_key(search, default_region=region):
+        condition |= Q(phone=phone)
+    return condition
+
+
+def organization_list(
+    *,
+    user: User,
+    search: str = "",
+    owner: int | None = None,
+    relationship: int | None = None,
+    tag: int | None = None,
+    city: str = "",
+    sort: str = "name",
+    page: int = 1,
+) -> Page:
+    rows = Organization.objects.select_related("owner", "industry")
+    if search:
+        condition = _text_filter(search)
+        with contextlib.suppress(ValidationError):  # not a business ID: the other keys remain
+            condition |= Q(business_id_key=parse_business_id(search).match_key)
+        rows = rows.filter(condition)
+    if owner:
+        rows = rows.filter(owner_id=owner)
+    if relationship:
+        rows = rows.filter(relationship_types=relationship)
+    if tag:
+        rows = rows.filter(tags=tag)
+    if city:
+        rows = rows.filter(city__iexact=city.strip())
+    rows = rows.prefetch_related("relationship_types", "tags")
+    return _page(rows.order_by(*ORGANIZATION_SORTS.get(sort, ORGANIZATION_SORTS["name"])), page)
+
+
+def person_list(
+    *,
+    user: User,
+    search: str = "",
+    owner: int | None = None,
+    tag: int | None = None,
+    sort: str = "name",
+    page: int = 1,
+) -> Page:
+    rows = Person.objects.select_related("owner")
+    if search:
+        condition = _text_filter(search)
+        if phone := phone_search_key(search):
+            condition |= Q(mobile=phone)
+        rows = rows.filter(condition)
+    if owner:
+        rows = rows.filter(owner_id=owner)
+    if tag:
+        rows = rows.filter(tags=tag)
+    current = Membership.objects.filter(end_date__isnull=True).select_related("organization")
+    rows = rows.prefetch_related(
+        "tags", Prefetch("memberships", queryset=current, to_attr="current_memberships")
+    )
+    return _page(rows.order_by(*PERSON_SORTS.get(sort, PERSON_SORTS["name"])), page)
+
+
+def organization_overview(organization: Organization) -> dict[str, Any]:
+    """Everything the 360° page shows besides what other domains plug in."""
+    memberships = (
+        organization.memberships.filter(person__deleted_at__isnull=True)
+        .select_related("person")
+        .order_by("end_date", "-is_primary", "person__name_folded")
+    )
+    return {
+        "current_people": [m for m in memberships if m.end_date is None],
+        "former_people": [m for m in memberships if m.end_date is not None],
+        "subsidiaries": organization.subsidiaries.all().order_by("name_folded"),
+        "key_figures": KeyFigure.objects.filter(organization=organization).order_by("-year")[:5],
+        "relationship_types": organization.relationship_types.all(),
+        "tags": organization.tags.all(),
+    }
+
+
+def person_overview(person: Person) -> dict[str, Any]:
+    memberships = (
+        person.memberships.filter(organization__deleted_at__isnull=True)
+        .select_related("organization")
+        .order_by("end_date", "-is_primary")
+    )
+    return {"memberships": memberships, "tags": person.tags.all()}

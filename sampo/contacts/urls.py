@@ -1,0 +1,18 @@
+from django.urls import path
+
+from sampo.contacts import views
+
+app_name = "contacts"
+
+urlpatterns = [
+    path("organizations/", views.organization_list, name="organizations"),
+    path("organizations/new/", views.organization_new, name="organization_new"),
+    path("organizations/<int:pk>/", views.organization_detail, name="organization"),
+    path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
+    path("organizations/<int:pk>/delete/", views.organization_delete, name="organization_delete"),
+    path("people/", views.person_list, name="people"),
+    path("people/new/", views.person_new, name="person_new"),
+    path("people/<int:pk>/", views.person_detail, name="person"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("people/<int:pk>/delete/", views.person_delete, name="person_delete"),
+]

@@ -1,0 +1,218 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from sampo.accounts.models import User
+from sampo.contacts import access, selectors, services
+from sampo.contacts.forms import OrganizationForm, PersonForm
+from sampo.contacts.models import RelationshipType, Tag
+from sampo.core.records import StaleEditError
+from sampo.core.selectors import history_for
+from sampo.lib.forms import add_service_error
+from sampo.lib.http import AuthedRequest
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _list_filters(request: AuthedRequest) -> dict[str, Any]:
+    return {
+        "search": request.GET.get("q", "").strip(),
+        "owner": _int(request.GET.get("owner")),
+        "tag": _int(request.GET.get("tag")),
+        "sort": request.GET.get("sort", "name"),
+        "page": _int(request.GET.get("page")) or 1,
+    }
+
+
+def _filter_choices() -> dict[str, Any]:
+    return {
+        "owners": User.objects.filter(is_active=True).only("id", "name"),
+        "tags": Tag.objects.all(),
+        "relationship_types": RelationshipType.objects.all(),
+    }
+
+
+@require_GET
+def organization_list(request: AuthedRequest) -> HttpResponse:
+    filters = _list_filters(request)
+    filters["relationship"] = _int(request.GET.get("relationship"))
+    filters["city"] = request.GET.get("city", "").strip()
+    page = selectors.organization_list(user=request.user, **filters)
+    context = {"page": page, "filters": filters, "can_create": access.can_create(request.user)}
+    template = (
+        "contacts/organization_rows.html" if request.htmx else "contacts/organization_list.html"
+    )
+    return render(request, template, {**context, **_filter_choices()})
+
+
+@require_GET
+def organization_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    organization = access.access_organization(request.user, pk)
+    context = {
+        "organization": organization,
+        "can_edit": access.can_edit(request.user, organization),
+        "history": history_for(organization),
+        **selectors.organization_overview(organization),
+    }
+    return render(request, "contacts/organization_detail.html", context)
+
+
+def _save_with_duplicate_guard(
+    request: AuthedRequest, form: Any, save: Any
+) -> tuple[Any, list[Any]]:
+    """Run `save`; on a likely duplicate return the matches for the user to confirm."""
+    confirmed = request.POST.get("confirm_duplicate") == "on"
+    try:
+        return save(allow_duplicate=confirmed), []
+    except services.DuplicateError as duplicate:
+        return None, duplicate.matches
+    except (ValidationError, StaleEditError) as error:
+        add_service_error(form, error)
+        return None, []
+
+
+def _values(form: Any) -> dict[str, Any]:
+    skip = {"version", "organization", "role"}
+    return {k: v for k, v in form.cleaned_data.items() if k not in skip}
+
+
+@require_http_methods(["GET", "POST"])
+def organization_new(request: AuthedRequest) -> HttpResponse:
+    access.require_create(request.user)
+    form = OrganizationForm(request.POST or None, initial={"owner": request.user})
+    matches: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        organization, matches = _save_with_duplicate_guard(
+            request,
+            form,
+            lambda allow_duplicate: services.organization_create(
+                actor=request.user, values=_values(form), allow_duplicate=allow_duplicate
+            ),
+        )
+        if organization is not None:
+            messages.success(request, _("The organization was added."))
+            return redirect("contacts:organization", pk=organization.pk)
+    context = {"form": form, "is_new": True, "matches": matches}
+    return render(request, "contacts/organization_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def organization_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    organization = access.access_organization(request.user, pk, write=True)
+    form = OrganizationForm(
+        request.POST or None, instance=organization, initial={"version": organization.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organization_update(
+                actor=request.user,
+                organization=organization,
+                values=_values(form),
+                expected_version=form.cleaned_data["version"],
+            )
+        except (ValidationError, StaleEditError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("contacts:organization", pk=pk)
+    context = {"form": form, "organization": organization}
+    return render(request, "contacts/organization_form.html", context)
+
+
+@require_POST
+def organization_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    organization = access.access_organization(request.user, pk, write=True)
+    services.organization_trash(actor=request.user, organization=organization)
+    messages.success(
+        request,
+        _("“%(name)s” was moved to the trash. An admin can restore it from there.")
+        % {"name": organization.name},
+    )
+    return redirect("contacts:organizations")
+
+
+@require_GET
+def person_list(request: AuthedRequest) -> HttpResponse:
+    filters = _list_filters(request)
+    page = selectors.person_list(user=request.user, **filters)
+    context = {"page": page, "filters": filters, "can_create": access.can_create(request.user)}
+    template = "contacts/person_rows.html" if request.htmx else "contacts/person_list.html"
+    return render(request, template, {**context, **_filter_choices()})
+
+
+@require_GET
+def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = access.access_person(request.user, pk)
+    context = {
+        "person": person,
+        "can_edit": access.can_edit(request.user, person),
+        "history": history_for(person),
+        **selectors.person_overview(person),
+    }
+    return render(request, "contacts/person_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def person_new(request: AuthedRequest) -> HttpResponse:
+    access.require_create(request.user)
+    initial = {"owner": request.user, "organization": _int(request.GET.get("organization"))}
+    form = PersonForm(request.POST or None, initial=initial)
+    matches: list[Any] = []
+    if request.method == "POST" and form.is_valid():
+        person, matches = _save_with_duplicate_guard(
+            request,
+            form,
+            lambda allow_duplicate: services.person_create(
+                actor=request.user,
+                values=_values(form),
+                organization=form.cleaned_data.get("organization"),
+                role=form.cleaned_data.get("role", ""),
+                allow_duplicate=allow_duplicate,
+            ),
+        )
+        if person is not None:
+            messages.success(request, _("The person was added."))
+            return redirect("contacts:person", pk=person.pk)
+    context = {"form": form, "is_new": True, "matches": matches}
+    return render(request, "contacts/person_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = access.access_person(request.user, pk, write=True)
+    form = PersonForm(request.POST or None, instance=person, initial={"version": person.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                actor=request.user,
+                person=person,
+                values=_values(form),
+                expected_version=form.cleaned_data["version"],
+            )
+        except (ValidationError, StaleEditError) as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("contacts:person", pk=pk)
+    return render(request, "contacts/person_form.html", {"form": form, "person": person})
+
+
+@require_POST
+def person_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = access.access_person(request.user, pk, write=True)
+    services.person_trash(actor=request.user, person=person)
+    messages.success(
+        request,
+        _("“%(name)s” was moved to the trash. An admin can restore it from there.")
+        % {"name": person.full_name},
+    )
+    return redirect("contacts:people")
