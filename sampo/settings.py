@@ -164,9 +164,14 @@ else:
 WORKER_TASK_TIMEOUT = env_int("SAMPO_WORKER_TASK_TIMEOUT", 300)
 WORKER_TASK_RETRY = env_int("SAMPO_WORKER_TASK_RETRY", WORKER_TASK_TIMEOUT + 60)
 
+WORKER_PROCESSES = env_int("SAMPO_WORKER_PROCESSES", 2)
 Q_CLUSTER: dict[str, object] = {
+    # Also django-q's signing salt: web and workers must use the same name.
     "name": env_str("SAMPO_QUEUE_NAME", "sampo"),
-    "workers": env_int("SAMPO_WORKER_PROCESSES", 2),
+    "workers": WORKER_PROCESSES,
+    # No prefetching beyond what the processes can start at once: a task waiting in a local
+    # queue longer than RETRY would be handed to a second worker.
+    "queue_limit": WORKER_PROCESSES,
     "timeout": WORKER_TASK_TIMEOUT,
     "retry": WORKER_TASK_RETRY,
     "max_attempts": 5,

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sampo.accounts.models import User
 from sampo.contacts.models import Organization, Person
@@ -72,7 +73,11 @@ class PersonForm(forms.ModelForm):
     organization = forms.ModelChoiceField(
         queryset=Organization.objects.all(), required=False, widget=forms.HiddenInput
     )
-    role = forms.CharField(label=_("Role in the organization"), max_length=150, required=False)
+    role = forms.CharField(
+        label=pgettext_lazy("a person's job in an organization", "Role in the organization"),
+        max_length=150,
+        required=False,
+    )
 
     class Meta:
         model = Person

@@ -9,6 +9,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sampo.core.models import BusinessModel
 from sampo.lib.business_ids import KIND_LABELS
@@ -260,7 +261,9 @@ class Membership(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="memberships"
     )
-    role = models.CharField(_("role"), max_length=150, blank=True)
+    role = models.CharField(
+        pgettext_lazy("a person's job in an organization", "role"), max_length=150, blank=True
+    )
     is_primary = models.BooleanField(_("primary contact"), default=False)
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("until"), null=True, blank=True)

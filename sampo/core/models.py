@@ -10,6 +10,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LiveManager(models.Manager):
@@ -72,12 +73,13 @@ class HistoryEntry(models.Model):
     or a named event. Labels are stored as they read at the time, so the history stays legible
     after a related record is renamed or purged."""
 
+    # Translators: each label follows the name of who did it ("Anna Kallio created").
     class Action(models.TextChoices):
-        CREATED = "created", _("created")
-        CHANGED = "changed", _("changed")
-        DELETED = "deleted", _("moved to trash")
-        RESTORED = "restored", _("restored from trash")
-        EVENT = "event", _("event")
+        CREATED = "created", pgettext_lazy("someone ... the record", "created")
+        CHANGED = "changed", pgettext_lazy("someone ... the record", "changed")
+        DELETED = "deleted", pgettext_lazy("someone ... the record", "moved to trash")
+        RESTORED = "restored", pgettext_lazy("someone ... the record", "restored from trash")
+        EVENT = "event", pgettext_lazy("someone ... the record", "recorded an event")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.CharField(max_length=64)
@@ -89,7 +91,7 @@ class HistoryEntry(models.Model):
     changes = models.JSONField(default=list, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
+        verbose_name=_("changed by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,

@@ -25,8 +25,12 @@ def register(*, name: str, func: str, cron: str) -> None:
 def ensure_schedules() -> None:
     """Create or update each registered job's schedule; remove ours that are gone."""
     for job in JOBS.values():
-        Schedule.objects.update_or_create(
-            name=job.name,
-            defaults={"func": job.func, "schedule_type": Schedule.CRON, "cron": job.cron},
-        )
+        existing = Schedule.objects.filter(name=job.name).first()
+        if existing and (existing.func, existing.cron) == (job.func, job.cron):
+            continue
+        schedule = existing or Schedule(name=job.name)
+        schedule.func, schedule.schedule_type, schedule.cron = job.func, Schedule.CRON, job.cron
+        # A new or changed cron runs at its next time, not at once nor at the old time.
+        schedule.next_run = schedule.calculate_next_run()
+        schedule.save()
     Schedule.objects.filter(name__startswith="sampo:").exclude(name__in=JOBS).delete()

@@ -8,62 +8,128 @@ until the worker acknowledges it, and a task left pending longer than the queue'
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
+from typing import Any
+
 from django_q.brokers.redis_broker import Redis
 from django_q.conf import Conf
+from redis.exceptions import ResponseError
 
 GROUP = "workers"
+# Where a walk over the pending tasks starts, and what XAUTOCLAIM answers when it has ended.
+PENDING_START = "0-0"
 
 
 class ReliableRedisBroker(Redis):
     def __init__(self, list_key: str | None = None) -> None:
         super().__init__(list_key=list_key)
-        self.stream_key = f"{self.list_key}:stream"
-        self._consumer = f"consumer-{id(self)}"
+        self._reset_process_state()
         self._ensure_group()
 
+    def __setstate__(self, state: Any) -> None:
+        # Platforms without fork hand the broker to the cluster's processes pickled.
+        super().__setstate__(state)
+        self._reset_process_state()
+
+    def _reset_process_state(self) -> None:
+        self._claim_cursor = PENDING_START
+        self._consumer_name = ""
+        self._consumer_pid = 0
+
+    @property
+    def stream_key(self) -> str:
+        return f"{self.list_key}:stream"
+
+    @property
+    def consumer(self) -> str:
+        # Unique per process: the pusher that reads is forked from the process that built the
+        # broker, and workers on many machines (or containers, all pid 1) share one group.
+        if self._consumer_pid != os.getpid():
+            self._consumer_pid = os.getpid()
+            suffix = uuid.uuid4().hex[:8]
+            self._consumer_name = f"{socket.gethostname()}:{self._consumer_pid}:{suffix}"
+        return self._consumer_name
+
     def _ensure_group(self) -> None:
-        if not self.connection.exists(self.stream_key) or not any(
-            g["name"].decode() == GROUP for g in self.connection.xinfo_groups(self.stream_key)
-        ):
+        # Creating and ignoring "exists" is one round trip and safe when two processes race.
+        # Id 0: tasks added while the group was missing are still delivered.
+        try:
             self.connection.xgroup_create(self.stream_key, GROUP, id="0", mkstream=True)
+        except ResponseError as error:
+            if not str(error).startswith("BUSYGROUP"):
+                raise
 
     def enqueue(self, task: str) -> str:
         return self.connection.xadd(self.stream_key, {"task": task}).decode()
 
     def dequeue(self) -> list[tuple[str, str]] | None:
-        # First take over tasks whose worker went silent for longer than `retry`.
-        retry_ms = int((Conf.RETRY or 60) * 1000)
-        _next, claimed, *_ = self.connection.xautoclaim(
-            self.stream_key, GROUP, self._consumer, min_idle_time=retry_ms, count=Conf.BULK
-        )
-        messages = [m for m in claimed if m[1]]
-        if not messages:
-            reply = self.connection.xreadgroup(
-                GROUP, self._consumer, {self.stream_key: ">"}, count=Conf.BULK, block=1000
-            )
-            messages = reply[0][1] if reply else []
+        try:
+            messages = self._claim_abandoned() or self._read_new()
+        except ResponseError as error:
+            if not str(error).startswith("NOGROUP"):
+                raise
+            # The stream was deleted (purged, Redis flushed or restarted empty): start it again.
+            self._ensure_group()
+            messages = self._claim_abandoned() or self._read_new()
         if not messages:
             return None
         return [(mid.decode(), fields[b"task"].decode()) for mid, fields in messages]
 
+    def _claim_abandoned(self) -> list[tuple[bytes, dict[bytes, bytes]]]:
+        """Tasks handed out more than `retry` seconds ago and never acknowledged: their worker
+        died. Each call walks on from where the last one stopped, because XAUTOCLAIM looks at
+        only ten entries per task asked for, and the first pending ones may be tasks that live
+        workers are still running."""
+        retry_ms = max(1, int((Conf.RETRY or 60) * 1000))
+        cursor, claimed, *_ = self.connection.xautoclaim(
+            self.stream_key,
+            GROUP,
+            self.consumer,
+            min_idle_time=retry_ms,
+            start_id=self._claim_cursor,
+            count=Conf.BULK,
+        )
+        self._claim_cursor = cursor.decode() if isinstance(cursor, bytes) else str(cursor)
+        # Redis 6.2 answers a pending entry deleted from the stream with empty fields and keeps
+        # it pending; Redis 7 drops it itself.
+        if gone := [mid for mid, fields in claimed if not fields]:
+            self.connection.xack(self.stream_key, GROUP, *gone)
+        return [(mid, fields) for mid, fields in claimed if fields]
+
+    def _read_new(self) -> list[tuple[bytes, dict[bytes, bytes]]]:
+        reply = self.connection.xreadgroup(
+            GROUP, self.consumer, {self.stream_key: ">"}, count=Conf.BULK, block=1000
+        )
+        return reply[0][1] if reply else []
+
     def acknowledge(self, task_id: str) -> None:
-        self.connection.xack(self.stream_key, GROUP, task_id)
-        self.connection.xdel(self.stream_key, task_id)
+        # One transaction: a task acknowledged but left in the stream would count as waiting.
+        with self.connection.pipeline(transaction=True) as pipe:
+            pipe.xack(self.stream_key, GROUP, task_id)
+            pipe.xdel(self.stream_key, task_id)
+            pipe.execute()
 
     def fail(self, task_id: str) -> None:
         self.acknowledge(task_id)
 
     def queue_size(self) -> int:
-        groups = self.connection.xinfo_groups(self.stream_key)
-        lag = next((g.get("lag") for g in groups if g["name"].decode() == GROUP), None)
-        return int(lag or 0)
+        # Acknowledged tasks are deleted, so the stream holds exactly the waiting tasks and the
+        # ones in progress. (XINFO's "lag" needs Redis 7 and is unknown after some deletions.)
+        return max(0, int(self.connection.xlen(self.stream_key)) - self.lock_size())
 
     def lock_size(self) -> int:
-        return int(self.connection.xpending(self.stream_key, GROUP)["pending"])
+        try:
+            return int(self.connection.xpending(self.stream_key, GROUP)["pending"])
+        except ResponseError as error:
+            if not str(error).startswith("NOGROUP"):
+                raise
+            return 0
 
     def purge_queue(self) -> None:
         self.delete_queue()
         self._ensure_group()
 
     def delete_queue(self) -> int:
-        return self.connection.delete(self.stream_key)
+        return int(self.connection.delete(self.stream_key))

@@ -12,7 +12,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import ForeignObjectRel
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from sampo.core.events import event_label
 from sampo.core.models import HistoryEntry
@@ -91,3 +93,27 @@ def _display(value: Any, label: Any) -> str:
 @register.simple_tag
 def history_event(entry: HistoryEntry) -> str:
     return event_label(entry.event)
+
+
+# Translators: a line in "Your recent changes": record type, record name, what happened to it.
+SUMMARIES = {
+    HistoryEntry.Action.CREATED: pgettext_lazy("recent change", "%(type)s “%(record)s” created"),
+    HistoryEntry.Action.CHANGED: pgettext_lazy("recent change", "%(type)s “%(record)s” changed"),
+    HistoryEntry.Action.DELETED: pgettext_lazy(
+        "recent change", "%(type)s “%(record)s” moved to the trash"
+    ),
+    HistoryEntry.Action.RESTORED: pgettext_lazy(
+        "recent change", "%(type)s “%(record)s” restored from the trash"
+    ),
+    HistoryEntry.Action.EVENT: pgettext_lazy("recent change", "%(type)s “%(record)s”: %(event)s"),
+}
+
+
+@register.simple_tag
+def history_summary(entry: HistoryEntry) -> str:
+    record_type = ContentType.objects.get_for_id(entry.content_type_id).name
+    return str(SUMMARIES[HistoryEntry.Action(entry.action)]) % {
+        "type": capfirst(record_type),
+        "record": entry.record_label,
+        "event": event_label(entry.event),
+    }

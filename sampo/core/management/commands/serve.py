@@ -56,6 +56,9 @@ class Command(BaseCommand):
         if not options["skip_collectstatic"]:
             call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"Sampo is serving on http://{options['bind']}/ (Ctrl+C stops it)")
+        # Now: through a pipe (systemd, docker) it would wait in the buffer, and each forked
+        # web process would print it again.
+        self.stdout.flush()
         _Gunicorn(
             {
                 "bind": options["bind"],

@@ -27,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["processes"]:
-            Conf.WORKERS = options["processes"]
+            Conf.WORKERS = Conf.QUEUE_LIMIT = options["processes"]
         ensure_schedules()
         queue = "Redis" if Conf.BROKER_CLASS else "database"
         self.stdout.write(f"Sampo worker started: {Conf.WORKERS} processes, {queue} queue")
