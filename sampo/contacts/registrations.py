@@ -2,12 +2,20 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from sampo.contacts import selectors
 from sampo.contacts.models import Organization, Person
-from sampo.core import navigation, trash
+from sampo.core import navigation, search, trash
 
 navigation.register(label=_("Organizations"), url_name="contacts:organizations", order=10)
 navigation.register(label=_("People"), url_name="contacts:people", order=20)
 trash.register(Organization)
 trash.register(Person)
+search.register(
+    key="organizations",
+    label=_("Organizations"),
+    search=selectors.organization_search_hits,
+    order=10,
+)
+search.register(key="people", label=_("People"), search=selectors.person_search_hits, order=20)
 
 from sampo.contacts import demo  # noqa: E402, F401  (registers the demo loader)

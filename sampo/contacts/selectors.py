@@ -7,13 +7,15 @@ import contextlib
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
 
 from sampo.accounts.models import User
 from sampo.contacts.models import KeyFigure, Membership, Organization, Person
+from sampo.core.search import SearchHit
 from sampo.lib.business_ids import parse_business_id
-from sampo.lib.phones import phone_search_key
+from sampo.lib.phones import phone_search_keys
 from sampo.lib.text import fold
 
 PAGE_SIZE = 50
@@ -48,11 +50,15 @@ def _page(rows: QuerySet, number: int, size: int = PAGE_SIZE) -> Page:
     return Page(fetched[:size], number, len(fetched) > size)
 
 
-def _text_filter(search: str, *, region: str = "FI") -> Q:
-    folded = fold(search)
-    condition = Q(name_folded__contains=folded) | Q(email__iexact=search.strip())
-    if phone := phone_search_key(search, default_region=region):
-        condition |= Q(phone=phone)
+def _phone_regions() -> tuple[str, ...]:
+    return tuple(dict.fromkeys([settings.DEFAULT_PHONE_REGION, "FI", "HU"]))
+
+
+def _text_filter(search: str, *, phone_fields: tuple[str, ...] = ("phone",)) -> Q:
+    condition = Q(name_folded__contains=fold(search)) | Q(email__iexact=search.strip())
+    if phones := phone_search_keys(search, regions=_phone_regions()):
+        for field in phone_fields:
+            condition |= Q(**{f"{field}__in": phones})
     return condition
 
 
@@ -96,10 +102,7 @@ def person_list(
 ) -> Page:
     rows = Person.objects.select_related("owner")
     if search:
-        condition = _text_filter(search)
-        if phone := phone_search_key(search):
-            condition |= Q(mobile=phone)
-        rows = rows.filter(condition)
+        rows = rows.filter(_text_filter(search, phone_fields=("phone", "mobile")))
     if owner:
         rows = rows.filter(owner_id=owner)
     if tag:
@@ -135,3 +138,25 @@ def person_overview(person: Person) -> dict[str, Any]:
         .order_by("end_date", "-is_primary")
     )
     return {"memberships": memberships, "tags": person.tags.all()}
+
+
+def organization_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:
+    rows = organization_list(user=user, search=query).rows[:limit]
+    return [
+        SearchHit(o.name, " · ".join(filter(None, [o.city, o.business_id])), o.get_absolute_url())
+        for o in rows
+    ]
+
+
+def person_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:
+    rows = person_list(user=user, search=query).rows[:limit]
+    return [
+        SearchHit(
+            p.full_name,
+            " · ".join(
+                filter(None, [p.job_title, *(m.organization.name for m in p.current_memberships)])
+            ),
+            p.get_absolute_url(),
+        )
+        for p in rows
+    ]

@@ -6,6 +6,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
     path("trash/", views.trash_list, name="trash"),
     path("trash/<int:content_type_id>/<int:pk>/restore/", views.trash_restore, name="restore"),
     path("healthz", views.healthz, name="healthz"),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sampo.core import selectors, trash
+from sampo.core.search import search_all
 from sampo.lib.http import AuthedRequest
 
 
@@ -20,6 +21,14 @@ def home(request: AuthedRequest) -> HttpResponse:
         "recent_changes": selectors.recent_changes_by(request.user),
     }
     return render(request, "core/home.html", context)
+
+
+@require_GET
+def search(request: AuthedRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    groups = search_all(user=request.user, query=query, limit=5 if request.htmx else 25)
+    template = "core/search_results.html" if request.htmx else "core/search.html"
+    return render(request, template, {"query": query.strip(), "groups": groups})
 
 
 @require_GET

@@ -37,12 +37,15 @@ def display_phone(e164: str, *, reader_region: str = "FI") -> str:
     return phonenumbers.format_number(number, style)
 
 
-def phone_search_key(raw: str, *, default_region: str = "FI") -> str | None:
-    """The E.164 form of something typed into a search box, or None if it is not a number."""
-    digits = sum(ch.isdigit() for ch in raw)
-    if digits < 6:
-        return None
-    try:
-        return normalize_phone(raw, default_region=default_region)
-    except ValidationError:
-        return None
+def phone_search_keys(raw: str, *, regions: tuple[str, ...] = ("FI", "HU")) -> set[str]:
+    """The E.164 forms something typed into a search box may mean: '06 30 123 4567' is a
+    Hungarian mobile, '040 123 4567' a Finnish one. Empty if it is not a phone number."""
+    if sum(ch.isdigit() for ch in raw) < 6:
+        return set()
+    keys = set()
+    for region in regions:
+        try:
+            keys.add(normalize_phone(raw, default_region=region))
+        except ValidationError:
+            continue
+    return keys
