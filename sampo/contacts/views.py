@@ -41,17 +41,27 @@ def _filter_choices() -> dict[str, Any]:
     }
 
 
+def _render_list(
+    request: AuthedRequest, kind: str, page: selectors.Page, filters: dict[str, Any]
+) -> HttpResponse:
+    """The whole list page, or only its rows when htmx asks after a filter changed."""
+    context = {
+        "page": page,
+        "filters": filters,
+        "can_create": access.can_create(request.user),
+        **_filter_choices(),
+    }
+    template = f"contacts/{kind}_rows.html" if request.htmx else f"contacts/{kind}_list.html"
+    return render(request, template, context)
+
+
 @require_GET
 def organization_list(request: AuthedRequest) -> HttpResponse:
     filters = _list_filters(request)
     filters["relationship"] = _int(request.GET.get("relationship"))
     filters["city"] = request.GET.get("city", "").strip()
     page = selectors.organization_list(user=request.user, **filters)
-    context = {"page": page, "filters": filters, "can_create": access.can_create(request.user)}
-    template = (
-        "contacts/organization_rows.html" if request.htmx else "contacts/organization_list.html"
-    )
-    return render(request, template, {**context, **_filter_choices()})
+    return _render_list(request, "organization", page, filters)
 
 
 @require_GET
@@ -144,9 +154,7 @@ def organization_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 def person_list(request: AuthedRequest) -> HttpResponse:
     filters = _list_filters(request)
     page = selectors.person_list(user=request.user, **filters)
-    context = {"page": page, "filters": filters, "can_create": access.can_create(request.user)}
-    template = "contacts/person_rows.html" if request.htmx else "contacts/person_list.html"
-    return render(request, template, {**context, **_filter_choices()})
+    return _render_list(request, "person", page, filters)
 
 
 @require_GET

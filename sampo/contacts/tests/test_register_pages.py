@@ -135,3 +135,23 @@ def test_a_trashed_organization_is_not_found(client, seller, organization):
     client.force_login(seller)
 
     assert client.get(f"/organizations/{organization.pk}/").status_code == 404
+
+
+def test_the_list_filters_by_owner_city_and_relationship(client, seller, teammate):
+    from sampo.contacts.models import RelationshipType
+
+    customer = RelationshipType.objects.get(code="customer")
+    services.organization_create(
+        actor=seller, values={"name": "A Oy", "city": "Turku", "relationship_types": [customer]}
+    )
+    services.organization_create(actor=seller, values={"name": "B Oy", "city": "Oulu"})
+    services.organization_create(actor=teammate, values={"name": "C Oy", "city": "Turku"})
+    client.force_login(seller)
+
+    def names(**params: object) -> list[str]:
+        return [o.name for o in client.get("/organizations/", params).context["page"].rows]
+
+    assert names(city="turku") == ["A Oy", "C Oy"]
+    assert names(owner=seller.pk) == ["A Oy", "B Oy"]
+    assert names(relationship=customer.pk) == ["A Oy"]
+    assert names(sort="-name") == ["C Oy", "B Oy", "A Oy"]
