@@ -1,0 +1,55 @@
+"""Deleting a row never silently takes business records with it.
+
+Every foreign key in Sampo's own apps either protects what it points to, or is on this short
+list of parts that live and die with their parent. A new CASCADE fails this test until someone
+decides, here, that it belongs on the list.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.db import models
+
+# (app_label.Model, field): the part is meaningless without its parent.
+CASCADE_ALLOWED = {
+    ("contacts.Membership", "person"),  # a person's job in an organization
+    ("contacts.Membership", "organization"),
+    ("contacts.KeyFigure", "organization"),  # an organization's figures for a year
+    ("core.HistoryEntry", "content_type"),  # history of a record type that no longer exists
+}
+SAMPO_APPS = {"core", "accounts", "contacts"}
+
+
+def sampo_foreign_keys() -> list[tuple[str, str, object]]:
+    keys = []
+    for model in apps.get_models():
+        if model._meta.app_label not in SAMPO_APPS:
+            continue
+        for field in model._meta.get_fields():
+            if isinstance(field, models.ForeignKey):
+                keys.append((model._meta.label, field.name, field.remote_field.on_delete))
+    return keys
+
+
+def test_every_cascade_is_on_the_allowlist():
+    cascades = {
+        (label, name)
+        for label, name, on_delete in sampo_foreign_keys()
+        if on_delete is models.CASCADE
+    }
+
+    assert cascades <= CASCADE_ALLOWED, f"unexpected CASCADE: {sorted(cascades - CASCADE_ALLOWED)}"
+
+
+def test_nothing_that_points_to_a_user_is_deleted_or_cleared_with_the_user():
+    user_model = apps.get_model("accounts", "User")
+    to_users = [
+        (model._meta.label, field.name, field.remote_field.on_delete)
+        for model in apps.get_models()
+        if model._meta.app_label in SAMPO_APPS
+        for field in model._meta.get_fields()
+        if isinstance(field, models.ForeignKey) and field.related_model is user_model
+    ]
+
+    assert to_users, "found no foreign keys to users: is the audit looking in the right place?"
+    assert all(on_delete is models.PROTECT for _, _, on_delete in to_users), to_users
