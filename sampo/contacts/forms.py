@@ -105,3 +105,26 @@ class PersonForm(forms.ModelForm):
 
     def _post_clean(self) -> None:
         pass
+
+
+class MembershipForm(forms.Form):
+    # Chosen from search results (contacts/_organization_options.html); the select of every
+    # organization that a ModelChoiceField would render is never drawn.
+    organization = forms.ModelChoiceField(
+        label=_("Organization"),
+        queryset=Organization.objects.all(),
+        error_messages={"required": _("Search for the organization and choose it.")},
+    )
+    role = forms.CharField(
+        label=pgettext_lazy("a person's job in an organization", "Role in the organization"),
+        max_length=150,
+        required=False,
+    )
+    is_primary = forms.BooleanField(label=_("Primary contact"), required=False)
+    start_date = forms.DateField(
+        label=_("Since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class MembershipEndForm(forms.Form):
+    end_date = forms.DateField(label=_("Left on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -4,12 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from sampo.contacts import selectors
 from sampo.contacts.models import Organization, Person
-from sampo.core import navigation, search, trash
+from sampo.core import events, navigation, search, trash
 
 navigation.register(label=_("Organizations"), url_name="contacts:organizations", order=10)
 navigation.register(label=_("People"), url_name="contacts:people", order=20)
 trash.register(Organization)
 trash.register(Person)
+events.register_event("joined_organization", _("added to an organization"))
+events.register_event("left_organization", _("ended a membership"))
 search.register(
     key="organizations",
     label=_("Organizations"),

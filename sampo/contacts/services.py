@@ -3,6 +3,7 @@ folded names), the duplicate guard runs here, and history is written through cor
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,7 +14,7 @@ from sampo.accounts.models import User
 from sampo.contacts import access
 from sampo.contacts.duplicates import Match, organization_matches, person_matches
 from sampo.contacts.models import Membership, Organization, Person
-from sampo.core import records
+from sampo.core import history, records
 from sampo.lib.business_ids import parse_business_id
 from sampo.lib.phones import normalize_phone
 from sampo.lib.text import fold
@@ -174,6 +175,22 @@ def person_trash(*, actor: User, person: Person) -> Person:
     return records.record_trash(person, actor=actor)
 
 
+def _membership_change(membership: Membership, *, joined: bool) -> list[dict[str, Any]]:
+    label = membership.organization.name + (f" ({membership.role})" if membership.role else "")
+    side = {"value": membership.organization_id, "label": label}
+    empty = {"value": None, "label": ""}
+    old, new = (empty, side) if joined else (side, empty)
+    return [
+        {
+            "field": "memberships",
+            "old": old["value"],
+            "new": new["value"],
+            "old_label": old["label"],
+            "new_label": new["label"],
+        }
+    ]
+
+
 def membership_add(
     *,
     actor: User,
@@ -181,11 +198,43 @@ def membership_add(
     organization: Organization,
     role: str = "",
     is_primary: bool = False,
+    start_date: datetime.date | None = None,
 ) -> Membership:
     access.require_edit(actor, person)
     with transaction.atomic():
         if is_primary:
             person.memberships.filter(is_primary=True).update(is_primary=False)
-        return Membership.objects.create(
-            person=person, organization=organization, role=role, is_primary=is_primary
+        membership = Membership(
+            person=person,
+            organization=organization,
+            role=role.strip(),
+            is_primary=is_primary,
+            start_date=start_date,
         )
+        membership.full_clean()
+        membership.save()
+        history.record_event(
+            person,
+            actor=actor,
+            event="joined_organization",
+            changes=_membership_change(membership, joined=True),
+        )
+    return membership
+
+
+def membership_end(*, actor: User, membership: Membership, end_date: datetime.date) -> Membership:
+    """The person left the organization: the membership stays, dated, as part of their story."""
+    access.require_edit(actor, membership.person)
+    if membership.start_date and end_date < membership.start_date:
+        raise ValidationError({"end_date": _("The end date cannot be before the start date.")})
+    with transaction.atomic():
+        membership.end_date = end_date
+        membership.is_primary = False
+        membership.save(update_fields=["end_date", "is_primary"])
+        history.record_event(
+            membership.person,
+            actor=actor,
+            event="left_organization",
+            changes=_membership_change(membership, joined=False),
+        )
+    return membership

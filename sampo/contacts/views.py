@@ -5,13 +5,13 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sampo.accounts.models import User
 from sampo.contacts import access, selectors, services
-from sampo.contacts.forms import OrganizationForm, PersonForm
+from sampo.contacts.forms import MembershipEndForm, MembershipForm, OrganizationForm, PersonForm
 from sampo.contacts.models import RelationshipType, Tag
 from sampo.core.records import StaleEditError
 from sampo.core.selectors import history_for
@@ -224,3 +224,47 @@ def person_delete(request: AuthedRequest, pk: int) -> HttpResponse:
         % {"name": person.full_name},
     )
     return redirect("contacts:people")
+
+
+@require_GET
+def organization_pick(request: AuthedRequest) -> HttpResponse:
+    """Organizations matching what was typed, as choices for a form (htmx fragment)."""
+    query = request.GET.get("organization_query", "").strip()
+    rows = selectors.organization_list(user=request.user, search=query).rows[:10] if query else []
+    return render(request, "contacts/_organization_options.html", {"rows": rows, "query": query})
+
+
+@require_http_methods(["GET", "POST"])
+def membership_new(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = access.access_person(request.user, pk, write=True)
+    form = MembershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.membership_add(actor=request.user, person=person, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The membership was added."))
+            return redirect("contacts:person", pk=pk)
+    return render(request, "contacts/membership_form.html", {"form": form, "person": person})
+
+
+@require_POST
+def membership_end(request: AuthedRequest, pk: int, membership_pk: int) -> HttpResponse:
+    person = access.access_person(request.user, pk, write=True)
+    membership = get_object_or_404(
+        person.memberships.select_related("organization"), pk=membership_pk, end_date__isnull=True
+    )
+    form = MembershipEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Enter the date the person left the organization."))
+        return redirect("contacts:person", pk=pk)
+    try:
+        services.membership_end(
+            actor=request.user, membership=membership, end_date=form.cleaned_data["end_date"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The membership was ended; it stays in the person's history."))
+    return redirect("contacts:person", pk=pk)

@@ -142,6 +142,15 @@ def record_restored(instance: models.Model, *, actor: Any) -> HistoryEntry:
     return _entry(instance, actor=actor, action=HistoryEntry.Action.RESTORED)
 
 
-def record_event(instance: models.Model, *, actor: Any, event: str) -> HistoryEntry:
-    """A named event with no field change (e.g. "deactivated"); see core.events.EVENT_LABELS."""
-    return _entry(instance, actor=actor, action=HistoryEntry.Action.EVENT, event=event)
+def record_event(
+    instance: models.Model,
+    *,
+    actor: Any,
+    event: str,
+    changes: list[dict[str, Any]] | None = None,
+) -> HistoryEntry:
+    """A named event (e.g. "deactivated"; see core.events), with the changes it made, if any,
+    in the same shape as `diff` gives."""
+    return _entry(
+        instance, actor=actor, action=HistoryEntry.Action.EVENT, event=event, changes=changes
+    )
