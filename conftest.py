@@ -1,10 +1,16 @@
-"""Shared test set-up: the personas every permission test is written against."""
+"""Shared test set-up: the personas every permission test is written against, and static
+files for the tests that start a real server."""
 
 from __future__ import annotations
 
+import fcntl
+import os
+import uuid
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.core.management import call_command
 
 from sampo.accounts.models import Role, Team, User
 
@@ -58,3 +64,16 @@ def sales_team(db: None, manager: User, seller: User, teammate: User) -> Team:
 def fast_password_hashing(settings: Any) -> None:
     """Argon2 is slow by design; tests that are not about hashing use a fast hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def collected_static() -> None:
+    """The hashed files WhiteNoise serves, gathered once per run (so an edited stylesheet is
+    seen), by one xdist worker at a time: they share the data directory."""
+    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
+    stamp = settings.DATA_DIR / "test-static-collected"
+    with (settings.DATA_DIR / "test-static.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not stamp.exists() or stamp.read_text() != run_id:
+            call_command("collectstatic", interactive=False, verbosity=0)
+            stamp.write_text(run_id)

@@ -8,18 +8,14 @@ page at the moment a test fails) are written under test-artifacts/browser/<test 
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
 from pytest_django.live_server_helper import LiveServer
@@ -47,20 +43,6 @@ DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 
 
 # --- Static files -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def collected_static() -> None:
-    """The hashed files WhiteNoise serves, gathered once per run (so an edited stylesheet is
-    seen), one xdist worker at a time. Same lock and stamp as tests/worker/conftest.py, whose
-    `sampo serve` needs the same files: the two never collect over each other."""
-    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
-    stamp = settings.DATA_DIR / "test-static-collected"
-    with (settings.DATA_DIR / "test-static.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not stamp.exists() or stamp.read_text() != run_id:
-            call_command("collectstatic", interactive=False, verbosity=0)
-            stamp.write_text(run_id)
 
 
 def _no_static_handler(application: Any) -> Any:

@@ -21,14 +21,13 @@ SAMPO_APPS = {"core", "accounts", "contacts"}
 
 
 def sampo_foreign_keys() -> list[tuple[str, str, object]]:
-    keys = []
-    for model in apps.get_models():
-        if model._meta.app_label not in SAMPO_APPS:
-            continue
-        for field in model._meta.get_fields():
-            if isinstance(field, models.ForeignKey):
-                keys.append((model._meta.label, field.name, field.remote_field.on_delete))
-    return keys
+    return [
+        (model._meta.label, field.name, field.remote_field.on_delete)
+        for model in apps.get_models()
+        if model._meta.app_label in SAMPO_APPS
+        for field in model._meta.get_fields()
+        if isinstance(field, models.ForeignKey)
+    ]
 
 
 def test_every_cascade_is_on_the_allowlist():

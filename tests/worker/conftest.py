@@ -4,7 +4,6 @@ started as separate processes on all of them."""
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sys
 import uuid
@@ -16,7 +15,6 @@ import pytest
 import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 from django_q.conf import Conf
 
@@ -89,19 +87,6 @@ def queue(
     yield task_queue
     if task_queue.backend == "redis":
         task_queue.broker().delete_queue()
-
-
-@pytest.fixture(scope="session")
-def collected_static() -> None:
-    """`sampo serve --skip-collectstatic` needs the static files gathered: once per run, and
-    one xdist worker at a time, since they share the data directory."""
-    run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
-    stamp = settings.DATA_DIR / "test-static-collected"
-    with (settings.DATA_DIR / "test-static.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not stamp.exists() or stamp.read_text() != run_id:
-            call_command("collectstatic", interactive=False, verbosity=0)
-            stamp.write_text(run_id)
 
 
 @pytest.fixture

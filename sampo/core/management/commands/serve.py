@@ -66,6 +66,9 @@ class Command(BaseCommand):
                 "threads": options["threads"],
                 "accesslog": "-",
                 "timeout": 60,
+                # gunicorn's control socket lives in $HOME, shared by every server of the
+                # user (and missing for a service user without a home): Sampo does not use it.
+                "control_socket_disable": True,
                 "graceful_timeout": 20,
             }
         ).run()
