@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from sampo.accounts.models import User
 from sampo.contacts.models import Organization, Person
+from sampo.lib.forms import FieldsetsMixin
 
 
 def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
@@ -18,8 +19,15 @@ def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
     return field.formfield(**kwargs)
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(FieldsetsMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    fieldsets = [
+        (_("Contact"), ["email", "phone", "website"]),
+        (_("Visiting address"), ["street", "postal_code", "city", "country"]),
+        (_("Postal address"), ["postal_street", "postal_postal_code", "postal_city"]),
+        (_("Billing"), ["billing_street", "billing_postal_code", "billing_city", "billing_email"]),
+        (_("More"), ["tags", "notes"]),
+    ]
 
     class Meta:
         model = Organization
@@ -66,8 +74,13 @@ class OrganizationForm(forms.ModelForm):
         pass
 
 
-class PersonForm(forms.ModelForm):
+class PersonForm(FieldsetsMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    fieldsets = [
+        (_("Contact"), ["email", "phone", "mobile", "preferred_language"]),
+        (_("Address"), ["street", "postal_code", "city", "country"]),
+        (_("More"), ["tags", "notes"]),
+    ]
     # Set when a person is added from an organization's page; a select of every organization
     # would not scale to a real register.
     organization = forms.ModelChoiceField(

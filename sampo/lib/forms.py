@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -17,3 +19,23 @@ def add_service_error(form: forms.BaseForm, error: ValidationError | StaleEditEr
             form.add_error(field if field in form.fields else None, field_errors)
     else:
         form.add_error(None, error)
+
+
+class FieldsetsMixin:
+    """Groups a long form's fields under legends; includes/form.html draws them.
+
+    `fieldsets` is a list of (legend, [field names]); fields not named come first, ungrouped.
+    """
+
+    fieldsets: list[tuple[Any, list[str]]] = []
+
+    def grouped_fields(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        form: Any = self
+        named = {name for _, names in self.fieldsets for name in names}
+        loose = [f for f in form.visible_fields() if f.name not in named]
+        groups = [(None, loose)] if loose else []
+        for legend, names in self.fieldsets:
+            fields = [form[name] for name in names if name in form.fields]
+            if fields:
+                groups.append((legend, fields))
+        return groups
