@@ -7,6 +7,7 @@ the purge job know them without this app knowing any domain.
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,11 +15,14 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.db.models import ProtectedError
 from django.http import Http404
 from django.utils import timezone
 
 from sampo.core import records
 from sampo.core.models import BusinessModel, HistoryEntry
+
+logger = logging.getLogger(__name__)
 
 TRASHABLE: list[type[BusinessModel]] = []
 
@@ -86,8 +90,14 @@ def trash_purge_expired(*, now: datetime.datetime | None = None) -> int:
 
 
 def _purge_one(model: type[models.Model], content_type: ContentType, pk: Any) -> int:
-    with transaction.atomic():
-        deleted, _ = model._base_manager.filter(pk=pk).delete()
-        # The history goes with the record: nothing of it remains to show.
-        HistoryEntry.objects.filter(content_type=content_type, object_id=str(pk)).delete()
+    try:
+        with transaction.atomic():
+            deleted, _ = model._base_manager.filter(pk=pk).delete()
+            # The history goes with the record: nothing of it remains to show.
+            HistoryEntry.objects.filter(content_type=content_type, object_id=str(pk)).delete()
+    except ProtectedError:
+        # Still referenced by a live record (a subsidiary's parent, say): it stays in the
+        # trash, restorable, rather than taking the other record's link with it.
+        logger.warning("Kept %s %s in the trash: other records still point to it", model, pk)
+        return 0
     return 1 if deleted else 0
