@@ -58,3 +58,24 @@ def test_password_reset_for_an_unknown_address_looks_the_same_and_sends_nothing(
 
     assert response.status_code == 302
     assert OrmQ.objects.count() == 0
+
+
+def test_an_invited_user_who_lost_the_invitation_can_ask_for_a_new_link(
+    client, admin, django_capture_on_commit_callbacks
+):
+    from sampo.accounts import services
+    from sampo.accounts.models import Role
+
+    invited = services.user_create(
+        actor=admin,
+        email="new@sampo.test",
+        name="New",
+        role=Role.objects.get(code=Role.SALESPERSON),
+        send_invitation=False,
+    )
+    assert not invited.has_usable_password()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/password/reset/", {"email": "NEW@sampo.test"})
+
+    assert OrmQ.objects.count() == 1
