@@ -166,3 +166,24 @@ def test_the_history_names_changed_fields_and_teams_in_the_readers_language(
 
     assert "Myynti Etelä" in page  # the old value of the teams row
     assert '<html lang="fi">' in page
+
+
+def test_the_team_list_needs_the_same_queries_for_one_team_and_for_fifty(client, admin, seller):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sampo.accounts import services
+
+    client.force_login(admin)
+    services.team_create(actor=admin, name="Team 0", leader=seller, members=[seller])
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/admin/teams/").status_code == 200
+        return len(queries)
+
+    one = page_queries()
+    for n in range(1, 50):
+        services.team_create(actor=admin, name=f"Team {n}", leader=seller, members=[seller])
+
+    assert page_queries() == one

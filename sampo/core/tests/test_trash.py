@@ -88,3 +88,24 @@ def test_trash_items_are_newest_first(admin, trashed_team):
     items = trash.trash_items(user=admin)
 
     assert [item.record.pk for item in items] == [newer.pk, trashed_team.pk]
+
+
+def test_the_trash_needs_the_same_queries_for_one_record_and_for_fifty(client, admin, trashed_team):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(admin)
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/trash/").status_code == 200
+        return len(queries)
+
+    page_queries()  # warms the content type cache
+    one = page_queries()
+    for n in range(49):
+        records.record_trash(
+            records.record_create(Team(name=f"Gone {n}"), actor=admin), actor=admin
+        )
+
+    assert page_queries() == one
