@@ -6,11 +6,14 @@ from __future__ import annotations
 import fcntl
 import os
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connections
+from pytest_django.plugin import blocking_manager_key
 
 from sampo.accounts.models import Role, Team, User
 
@@ -66,10 +69,12 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="session", autouse=True)
 def collected_static() -> None:
     """The hashed files WhiteNoise serves, gathered once per run (so an edited stylesheet is
-    seen), by one xdist worker at a time: they share the data directory."""
+    seen), by one xdist worker at a time: they share the data directory. Every worker waits
+    for it before its first test, because collectstatic rewrites the hashed stylesheets in
+    place and a WhiteNoise scanning the directory meanwhile would find a file missing."""
     run_id = os.environ.get("PYTEST_XDIST_TESTRUNUID") or uuid.uuid4().hex
     stamp = settings.DATA_DIR / "test-static-collected"
     with (settings.DATA_DIR / "test-static.lock").open("w") as lock:
@@ -77,3 +82,33 @@ def collected_static() -> None:
         if not stamp.exists() or stamp.read_text() != run_id:
             call_command("collectstatic", interactive=False, verbosity=0)
             stamp.write_text(run_id)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A transactional test (live server, worker) ends by flushing every table, the seeded
+    roles, types and industries included; put the migrated data back for the tests after it.
+    After the last test the test database is gone: nothing to restore there."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is not None and _flushes_the_database(item):
+            _restore_migrated_data(item.config)
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        "transactional_db" in fixtures
+        or "live_server" in fixtures
+        or (marker is not None and marker.kwargs.get("transaction"))
+    )
+
+
+def _restore_migrated_data(config: pytest.Config) -> None:
+    with config.stash[blocking_manager_key].unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sampo.core",
     "sampo.accounts",
     "sampo.contacts",
+    "sampo.activities",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +249,7 @@ STATICFILES_DIRS = [
     # Installed by npm at set-up (package.json); never copied into the repository.
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
     ("vendor/pico", BASE_DIR / "node_modules" / "@picocss" / "pico" / "css"),
+    ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs" / "modular"),
 ]
 MEDIA_ROOT = DATA_DIR / "files"
 STORAGES = {

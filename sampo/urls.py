@@ -4,6 +4,8 @@ urlpatterns = [
     path("", include("sampo.core.urls")),
     path("", include("sampo.accounts.urls")),
     path("", include("sampo.contacts.urls")),
+    path("", include("sampo.activities.urls")),
+    path("", include("sampo.contacts.admin_urls")),
 ]
 
 handler403 = "sampo.core.errors.permission_denied"

@@ -22,6 +22,12 @@ def can_create(user: User) -> bool:
     return user.is_active and (user.is_superuser or user.role.code in CREATORS)
 
 
+def require_export(user: User) -> None:
+    """Exports hold what the lists show, so whoever reads the register may take it along."""
+    if not user.is_active:
+        raise PermissionDenied
+
+
 def can_edit(user: User, record: Organization | Person) -> bool:
     if not can_create(user):
         return False

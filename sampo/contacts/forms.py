@@ -3,12 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sampo.accounts.models import User
-from sampo.contacts.models import Organization, Person
+from sampo.contacts.models import KeyFigure, Organization, Person, Tag
 from sampo.lib.forms import FieldsetsMixin
 
 
@@ -141,3 +144,85 @@ class MembershipForm(forms.Form):
 
 class MembershipEndForm(forms.Form):
     end_date = forms.DateField(label=_("Left on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+# --- Admin: relationship types and tags ---------------------------------------------------------
+
+
+class RelationshipTypeForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"placeholder": _("New relationship type")}),
+    )
+
+
+class RelationshipTypeEditForm(RelationshipTypeForm):
+    position = forms.IntegerField(
+        label=_("Position"),
+        min_value=0,
+        max_value=32767,
+        help_text=_("Types are listed from the smallest number up."),
+    )
+
+
+class TagForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"), max_length=60, widget=forms.TextInput(attrs={"placeholder": _("New tag")})
+    )
+
+
+class TagMergeForm(forms.Form):
+    into = forms.ModelChoiceField(
+        label=_("Merge into"),
+        queryset=Tag.objects.none(),
+        help_text=_("Everything tagged with this tag gets the chosen tag; this tag is removed."),
+    )
+
+    def __init__(self, *args: Any, tag: Tag, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = Tag.objects.exclude(pk=tag.pk).order_by("name")  # type: ignore[attr-defined]
+
+
+# --- Key figures --------------------------------------------------------------------------------
+
+CURRENCIES = ["EUR", "HUF", "SEK", "NOK", "DKK", "PLN", "CZK", "RON", "CHF", "GBP", "USD"]
+
+
+def _currency_choices() -> list[tuple[str, str]]:
+    codes = dict.fromkeys([settings.DEFAULT_CURRENCY, *CURRENCIES])
+    return [(code, code) for code in codes]
+
+
+def _money_field(label: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, max_digits=16, decimal_places=2, required=False, localize=True
+    )
+
+
+class KeyFigureForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=1900)
+    revenue = _money_field(_("Revenue"))
+    operating_profit = _money_field(_("Operating profit"))
+    employees = forms.IntegerField(label=_("Employees"), min_value=0, required=False)
+    currency = forms.ChoiceField(label=_("Currency"), choices=_currency_choices)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("currency", settings.DEFAULT_CURRENCY)
+        super().__init__(*args, **kwargs)
+        latest = timezone.localdate().year + 1
+        self.fields["year"].max_value = latest  # type: ignore[attr-defined]
+        self.fields["year"].validators.append(MaxValueValidator(latest))
+        self.fields["year"].widget.attrs["max"] = latest
+
+    @classmethod
+    def for_key_figure(cls, figure: KeyFigure) -> KeyFigureForm:
+        return cls(
+            initial={
+                "year": figure.year,
+                "revenue": figure.revenue,
+                "operating_profit": figure.operating_profit,
+                "employees": figure.employees,
+                "currency": figure.currency,
+            }
+        )

@@ -46,7 +46,7 @@ class Tag(models.Model):
 
 class RelationshipType(models.Model):
     """Why the company knows an organization: customer, prospect, supplier... Admin-editable;
-    the seeded ones are shown by their code, translated."""
+    the seeded ones are shown translated while they keep their seeded English name."""
 
     SEEDED_LABELS = {
         "customer": _("Customer"),
@@ -69,7 +69,15 @@ class RelationshipType(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return str(self.SEEDED_LABELS.get(self.code, self.name))
+        # A seeded type reads in the reader's language until an admin renames it; from then on
+        # it shows the admin's name, which is the same in every language.
+        seeded = self.SEEDED_LABELS.get(self.code)
+        if seeded is not None:
+            with translation.override(None):
+                default_name = str(seeded)
+            if self.name == default_name:
+                return str(seeded)
+        return self.name
 
 
 class Industry(models.Model):

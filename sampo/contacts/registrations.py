@@ -6,12 +6,28 @@ from sampo.contacts import selectors
 from sampo.contacts.models import Organization, Person
 from sampo.core import events, navigation, search, trash
 
+
+def _is_admin(user: object) -> bool:
+    return bool(getattr(user, "is_admin", False))
+
+
 navigation.register(label=_("Organizations"), url_name="contacts:organizations", order=10)
 navigation.register(label=_("People"), url_name="contacts:people", order=20)
+navigation.register(
+    label=_("Relationship types"),
+    url_name="register:relationship_types",
+    section="admin",
+    order=30,
+    visible_to=_is_admin,
+)
+navigation.register(
+    label=_("Tags"), url_name="register:tags", section="admin", order=40, visible_to=_is_admin
+)
 trash.register(Organization)
 trash.register(Person)
 events.register_event("joined_organization", _("added to an organization"))
 events.register_event("left_organization", _("ended a membership"))
+events.register_event("key_figures_changed", _("changed the key figures"))
 search.register(
     key="organizations",
     label=_("Organizations"),

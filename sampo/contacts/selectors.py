@@ -62,7 +62,7 @@ def _text_filter(search: str, *, phone_fields: tuple[str, ...] = ("phone",)) -> 
     return condition
 
 
-def organization_list(
+def organization_rows(
     *,
     user: User,
     search: str = "",
@@ -71,8 +71,8 @@ def organization_list(
     tag: int | None = None,
     city: str = "",
     sort: str = "name",
-    page: int = 1,
-) -> Page:
+) -> QuerySet[Organization]:
+    """The organizations a list shows with its filters, unpaged: the page and its exports."""
     rows = Organization.objects.select_related("owner", "industry")
     if search:
         condition = _text_filter(search)
@@ -88,18 +88,23 @@ def organization_list(
     if city:
         rows = rows.filter(city__iexact=city.strip())
     rows = rows.prefetch_related("relationship_types", "tags")
-    return _page(rows.order_by(*ORGANIZATION_SORTS.get(sort, ORGANIZATION_SORTS["name"])), page)
+    return rows.order_by(*ORGANIZATION_SORTS.get(sort, ORGANIZATION_SORTS["name"]))
 
 
-def person_list(
+def organization_list(*, user: User, page: int = 1, **filters: Any) -> Page:
+    return _page(organization_rows(user=user, **filters), page)
+
+
+def person_rows(
     *,
     user: User,
     search: str = "",
     owner: int | None = None,
     tag: int | None = None,
     sort: str = "name",
-    page: int = 1,
-) -> Page:
+) -> QuerySet[Person]:
+    """The people a list shows with its filters, unpaged, each with `current_memberships`
+    (primary first) in organizations that are not in the trash."""
     rows = Person.objects.select_related("owner")
     if search:
         rows = rows.filter(_text_filter(search, phone_fields=("phone", "mobile")))
@@ -107,11 +112,17 @@ def person_list(
         rows = rows.filter(owner_id=owner)
     if tag:
         rows = rows.filter(tags=tag)
-    current = Membership.objects.filter(end_date__isnull=True).select_related("organization")
+    current = Membership.objects.filter(
+        end_date__isnull=True, organization__deleted_at__isnull=True
+    ).select_related("organization")
     rows = rows.prefetch_related(
         "tags", Prefetch("memberships", queryset=current, to_attr="current_memberships")
     )
-    return _page(rows.order_by(*PERSON_SORTS.get(sort, PERSON_SORTS["name"])), page)
+    return rows.order_by(*PERSON_SORTS.get(sort, PERSON_SORTS["name"]))
+
+
+def person_list(*, user: User, page: int = 1, **filters: Any) -> Page:
+    return _page(person_rows(user=user, **filters), page)
 
 
 def organization_overview(organization: Organization) -> dict[str, Any]:

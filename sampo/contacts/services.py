@@ -4,17 +4,34 @@ folded names), the duplicate guard runs here, and history is written through cor
 from __future__ import annotations
 
 import datetime
+import re
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.db.models.functions import Length
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from sampo.accounts.access import require_admin
 from sampo.accounts.models import User
 from sampo.contacts import access
 from sampo.contacts.duplicates import Match, organization_matches, person_matches
-from sampo.contacts.models import Membership, Organization, Person
+from sampo.contacts.models import (
+    KeyFigure,
+    Membership,
+    Organization,
+    Person,
+    RelationshipType,
+    Tag,
+)
 from sampo.core import history, records
+from sampo.core.templatetags.sampo import money
 from sampo.lib.business_ids import parse_business_id
 from sampo.lib.phones import normalize_phone
 from sampo.lib.text import fold
@@ -238,3 +255,264 @@ def membership_end(*, actor: User, membership: Membership, end_date: datetime.da
             changes=_membership_change(membership, joined=False),
         )
     return membership
+
+
+# --- Admin: relationship types ----------------------------------------------------------------
+
+
+def _clean_name(name: str, *, max_length: int) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": _("Enter a name.")})
+    if len(name) > max_length:
+        raise ValidationError(
+            {"name": _("Use at most %(count)d characters.") % {"count": max_length}}
+        )
+    return name
+
+
+def _unique_code(name: str) -> str:
+    base = slugify(name)[:30] or "type"
+    taken = set(
+        RelationshipType.objects.filter(code__startswith=base).values_list("code", flat=True)
+    )
+    code, n = base, 2
+    while code in taken:
+        code, n = f"{base}-{n}", n + 1
+    return code
+
+
+def relationship_type_create(*, actor: User, name: str) -> RelationshipType:
+    require_admin(actor)
+    name = _clean_name(name, max_length=80)
+    with transaction.atomic():
+        last = RelationshipType.objects.aggregate(last=Max("position"))["last"]
+        return RelationshipType.objects.create(
+            code=_unique_code(name), name=name, position=0 if last is None else last + 1
+        )
+
+
+def relationship_type_update(
+    *, actor: User, relationship_type: RelationshipType, name: str, position: int | None = None
+) -> RelationshipType:
+    """Rename (a seeded type then shows the new name in every language) and place it."""
+    require_admin(actor)
+    name = _clean_name(name, max_length=80)
+    # The form shows a seeded type's translated label; saved unchanged, the type keeps its
+    # seeded name and so stays translated.
+    if name != str(relationship_type):
+        relationship_type.name = name
+    if position is not None:
+        relationship_type.position = position
+    with transaction.atomic():
+        relationship_type.save(update_fields=["name", "position"])
+    return relationship_type
+
+
+def relationship_type_move(
+    *, actor: User, relationship_type: RelationshipType, offset: int
+) -> None:
+    """Move a type up (-1) or down (+1) in the order; the positions become 0, 1, 2..."""
+    require_admin(actor)
+    with transaction.atomic():
+        types = list(RelationshipType.objects.select_for_update().order_by("position", "name"))
+        index = next(i for i, t in enumerate(types) if t.pk == relationship_type.pk)
+        target = min(max(index + offset, 0), len(types) - 1)
+        types.insert(target, types.pop(index))
+        for position, type_ in enumerate(types):
+            type_.position = position
+        RelationshipType.objects.bulk_update(types, ["position"])
+
+
+def relationship_type_delete(*, actor: User, relationship_type: RelationshipType) -> None:
+    """Only an unused type can go; organizations in the trash count as users too, so that
+    restoring one never loses its relationship."""
+    require_admin(actor)
+    links = Organization.relationship_types.through.objects
+    with transaction.atomic():
+        used = links.filter(relationshiptype_id=relationship_type.pk).count()
+        if used:
+            raise ValidationError(
+                ngettext(
+                    "“%(name)s” is still used by %(count)d organization. Remove it from "
+                    "that organization first (organizations in the trash count too).",
+                    "“%(name)s” is still used by %(count)d organizations. Remove it from "
+                    "them first (organizations in the trash count too).",
+                    used,
+                )
+                % {"name": relationship_type, "count": used}
+            )
+        relationship_type.delete()
+
+
+# --- Admin: tags --------------------------------------------------------------------------------
+
+
+def _refuse_taken_tag_name(name: str, *, exclude: Tag | None = None) -> None:
+    # Compared in Python: SQLite's LOWER() folds only ASCII, and "Ää" must clash with "ÄÄ".
+    same_length = Tag.objects.annotate(length=Length("name")).filter(length=len(name))
+    if exclude is not None:
+        same_length = same_length.exclude(pk=exclude.pk)
+    wanted = name.casefold()
+    if any(other.casefold() == wanted for other in same_length.values_list("name", flat=True)):
+        raise ValidationError(
+            {"name": _("There is already a tag called “%(name)s”.") % {"name": name}}
+        )
+
+
+def tag_create(*, actor: User, name: str) -> Tag:
+    require_admin(actor)
+    name = _clean_name(name, max_length=60)
+    with transaction.atomic():
+        _refuse_taken_tag_name(name)
+        return Tag.objects.create(name=name)
+
+
+def tag_rename(*, actor: User, tag: Tag, name: str) -> Tag:
+    require_admin(actor)
+    name = _clean_name(name, max_length=60)
+    with transaction.atomic():
+        _refuse_taken_tag_name(name, exclude=tag)
+        tag.name = name
+        tag.save(update_fields=["name"])
+    return tag
+
+
+def tag_merge(*, actor: User, tag: Tag, into: Tag) -> Tag:
+    """Every organization and person tagged `tag` gets `into` instead; `tag` is deleted."""
+    require_admin(actor)
+    if tag.pk == into.pk:
+        raise ValidationError({"into": _("Choose another tag to merge into.")})
+    with transaction.atomic():
+        tag_links: list[tuple[Any, str]] = [
+            (Organization.tags.through, "organization_id"),
+            (Person.tags.through, "person_id"),
+        ]
+        for through, column in tag_links:
+            links = through.objects
+            already = links.filter(tag_id=into.pk).values(column)
+            moving = links.filter(tag_id=tag.pk).exclude(**{f"{column}__in": already})
+            ids = list(moving.values_list(column, flat=True))
+            links.bulk_create([links.model(**{column: pk, "tag_id": into.pk}) for pk in ids])
+        tag.delete()  # its remaining links go with it
+    return into
+
+
+def tag_delete(*, actor: User, tag: Tag) -> None:
+    """The tag is taken off every organization and person that has it."""
+    require_admin(actor)
+    with transaction.atomic():
+        tag.delete()
+
+
+# --- Key figures --------------------------------------------------------------------------------
+
+KEY_FIGURE_VALUES = ("revenue", "operating_profit", "employees", "currency")
+
+
+def _money_text(amount: Decimal | None) -> str | None:
+    # Quantized, so that 100 typed and 100.00 read back compare equal.
+    return None if amount is None else str(Decimal(amount).quantize(Decimal("0.01")))
+
+
+def _key_figure_state(figure: KeyFigure | None) -> dict[str, Any] | None:
+    if figure is None:
+        return None
+    return {
+        "year": figure.year,
+        "revenue": _money_text(figure.revenue),
+        "operating_profit": _money_text(figure.operating_profit),
+        "employees": figure.employees,
+        "currency": figure.currency,
+    }
+
+
+def _key_figure_label(figure: KeyFigure | None) -> str:
+    if figure is None:
+        return ""
+    parts = []
+    if figure.revenue is not None:
+        parts.append(_("revenue %(amount)s") % {"amount": money(figure.revenue, figure.currency)})
+    if figure.operating_profit is not None:
+        parts.append(
+            _("operating profit %(amount)s")
+            % {"amount": money(figure.operating_profit, figure.currency)}
+        )
+    if figure.employees is not None:
+        parts.append(
+            ngettext("%(count)d employee", "%(count)d employees", figure.employees)
+            % {"count": figure.employees}
+        )
+    return f"{figure.year}: {', '.join(parts)}" if parts else str(figure.year)
+
+
+def _record_key_figures_change(
+    organization: Organization, *, actor: User, old: KeyFigure | None, new: KeyFigure | None
+) -> None:
+    change = {
+        "field": "key_figures",
+        "old": _key_figure_state(old),
+        "new": _key_figure_state(new),
+        "old_label": _key_figure_label(old),
+        "new_label": _key_figure_label(new),
+    }
+    if change["old"] != change["new"]:
+        history.record_event(
+            organization, actor=actor, event="key_figures_changed", changes=[change]
+        )
+
+
+def _validate_year(year: int) -> None:
+    latest = timezone.localdate().year + 1
+    if not 1900 <= year <= latest:
+        raise ValidationError(
+            {"year": _("Enter a year between 1900 and %(latest)d.") % {"latest": latest}}
+        )
+
+
+def key_figure_save(
+    *,
+    actor: User,
+    organization: Organization,
+    year: int,
+    values: dict[str, Any],
+    key_figure: KeyFigure | None = None,
+) -> KeyFigure:
+    """The figures of one financial year: a new year, or `key_figure` changed (its year too).
+    A year has one row, so a year that already has figures is refused; edit that one."""
+    access.require_edit(actor, organization)
+    _validate_year(year)
+    unknown = set(values) - set(KEY_FIGURE_VALUES)
+    if unknown:
+        raise ValueError(f"not key figure values: {sorted(unknown)}")
+    with transaction.atomic():
+        Organization.objects.select_for_update().filter(pk=organization.pk).first()
+        taken = KeyFigure.objects.filter(organization=organization, year=year)
+        if key_figure is not None:
+            taken = taken.exclude(pk=key_figure.pk)
+        if taken.exists():
+            raise ValidationError(
+                {"year": _("There are figures for %(year)d already; edit them.") % {"year": year}}
+            )
+        old = None
+        if key_figure is not None:
+            old = KeyFigure.objects.get(pk=key_figure.pk, organization=organization)
+        figure = key_figure or KeyFigure(organization=organization)
+        figure.year = year
+        for name, value in values.items():
+            setattr(figure, name, value)
+        figure.currency = (figure.currency or settings.DEFAULT_CURRENCY).strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", figure.currency):
+            raise ValidationError({"currency": _("Enter a three-letter currency code, e.g. EUR.")})
+        figure.full_clean(exclude=["organization"], validate_unique=False)
+        figure.save()
+        _record_key_figures_change(organization, actor=actor, old=old, new=figure)
+    return figure
+
+
+def key_figure_delete(*, actor: User, key_figure: KeyFigure) -> None:
+    organization = key_figure.organization
+    access.require_edit(actor, organization)
+    with transaction.atomic():
+        key_figure.delete()
+        _record_key_figures_change(organization, actor=actor, old=key_figure, new=None)

@@ -11,7 +11,21 @@ urlpatterns = [
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
     path("organizations/<int:pk>/delete/", views.organization_delete, name="organization_delete"),
     path("organizations/pick/", views.organization_pick, name="organization_pick"),
+    path(
+        "organizations/export.csv",
+        views.organization_export_csv,
+        name="organization_export_csv",
+    ),
+    path(
+        "organizations/export.xlsx",
+        views.organization_export_xlsx,
+        name="organization_export_xlsx",
+    ),
     path("people/", views.person_list, name="people"),
+    path("people/export.csv", views.person_export_csv, name="person_export_csv"),
+    path("people/export.xlsx", views.person_export_xlsx, name="person_export_xlsx"),
+    path("people/export.vcf", views.person_export_vcf, name="person_export_vcf"),
+    path("people/<int:pk>/vcard.vcf", views.person_vcard, name="person_vcard"),
     path("people/<int:pk>/memberships/new/", views.membership_new, name="membership_new"),
     path(
         "people/<int:pk>/memberships/<int:membership_pk>/end/",

@@ -1,35 +1,53 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sampo.accounts.models import User
-from sampo.contacts import access, selectors, services
+from sampo.contacts import access, exports, panels, selectors, services
 from sampo.contacts.forms import MembershipEndForm, MembershipForm, OrganizationForm, PersonForm
 from sampo.contacts.models import RelationshipType, Tag
 from sampo.core.records import StaleEditError
 from sampo.core.selectors import history_for
 from sampo.lib.forms import add_service_error
-from sampo.lib.http import AuthedRequest
+from sampo.lib.http import AuthedRequest, in_current_locale
+from sampo.lib.spreadsheets import iter_csv, write_xlsx
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+VCARD_TYPE = "text/vcard; charset=utf-8"
+_Response = TypeVar("_Response", bound=HttpResponseBase)
 
 
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _list_filters(request: AuthedRequest) -> dict[str, Any]:
+def _person_filters(request: AuthedRequest) -> dict[str, Any]:
     return {
         "search": request.GET.get("q", "").strip(),
         "owner": _int(request.GET.get("owner")),
         "tag": _int(request.GET.get("tag")),
         "sort": request.GET.get("sort", "name"),
-        "page": _int(request.GET.get("page")) or 1,
+    }
+
+
+def _organization_filters(request: AuthedRequest) -> dict[str, Any]:
+    return {
+        **_person_filters(request),
+        "relationship": _int(request.GET.get("relationship")),
+        "city": request.GET.get("city", "").strip(),
     }
 
 
@@ -41,14 +59,40 @@ def _filter_choices() -> dict[str, Any]:
     }
 
 
+EXPORT_FORMATS = {
+    "organization": ("csv", "xlsx"),
+    "person": ("csv", "xlsx", "vcf"),
+}
+
+
+def _export_links(request: AuthedRequest, kind: str) -> list[tuple[str, str]]:
+    """The list's export menu: each format with the list's filters (not its page)."""
+    labels = {
+        "csv": _("CSV file"),
+        "xlsx": _("Excel file (XLSX)"),
+        "vcf": _("vCard file (address book)"),
+    }
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key != "page" and any(values):
+            query.setlist(key, [value for value in values if value])
+    suffix = f"?{query.urlencode()}" if query else ""
+    return [
+        (labels[fmt], reverse(f"contacts:{kind}_export_{fmt}") + suffix)
+        for fmt in EXPORT_FORMATS[kind]
+    ]
+
+
 def _render_list(
     request: AuthedRequest, kind: str, page: selectors.Page, filters: dict[str, Any]
 ) -> HttpResponse:
-    """The whole list page, or only its rows when htmx asks after a filter changed."""
+    """The whole list page, or only its rows when htmx asks after a filter changed (the
+    export menu comes along, to carry the new filters)."""
     context = {
         "page": page,
         "filters": filters,
         "can_create": access.can_create(request.user),
+        "export_links": _export_links(request, kind),
         **_filter_choices(),
     }
     template = f"contacts/{kind}_rows.html" if request.htmx else f"contacts/{kind}_list.html"
@@ -57,10 +101,10 @@ def _render_list(
 
 @require_GET
 def organization_list(request: AuthedRequest) -> HttpResponse:
-    filters = _list_filters(request)
-    filters["relationship"] = _int(request.GET.get("relationship"))
-    filters["city"] = request.GET.get("city", "").strip()
-    page = selectors.organization_list(user=request.user, **filters)
+    filters = _organization_filters(request)
+    page = selectors.organization_list(
+        user=request.user, page=_int(request.GET.get("page")) or 1, **filters
+    )
     return _render_list(request, "organization", page, filters)
 
 
@@ -72,6 +116,7 @@ def organization_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_edit": access.can_edit(request.user, organization),
         "history": history_for(organization),
         **selectors.organization_overview(organization),
+        "panels": panels.panels_for("organization", user=request.user, record=organization),
     }
     return render(request, "contacts/organization_detail.html", context)
 
@@ -152,8 +197,10 @@ def organization_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def person_list(request: AuthedRequest) -> HttpResponse:
-    filters = _list_filters(request)
-    page = selectors.person_list(user=request.user, **filters)
+    filters = _person_filters(request)
+    page = selectors.person_list(
+        user=request.user, page=_int(request.GET.get("page")) or 1, **filters
+    )
     return _render_list(request, "person", page, filters)
 
 
@@ -165,6 +212,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_edit": access.can_edit(request.user, person),
         "history": history_for(person),
         **selectors.person_overview(person),
+        "panels": panels.panels_for("person", user=request.user, record=person),
     }
     return render(request, "contacts/person_detail.html", context)
 
@@ -268,3 +316,78 @@ def membership_end(request: AuthedRequest, pk: int, membership_pk: int) -> HttpR
     else:
         messages.success(request, _("The membership was ended; it stays in the person's history."))
     return redirect("contacts:person", pk=pk)
+
+
+def _filename(stem: str, extension: str) -> str:
+    return f"{stem}-{timezone.localdate().isoformat()}.{extension}"
+
+
+def _attachment(response: _Response, filename: str) -> _Response:
+    disposition = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Disposition"] = disposition or "attachment"
+    return response
+
+
+def _csv_download(lines: Iterator[bytes], filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        in_current_locale(lines), content_type="text/csv; charset=utf-8"
+    )
+    return _attachment(response, filename)
+
+
+def _xlsx_download(content: bytes, filename: str) -> HttpResponse:
+    return _attachment(HttpResponse(content, content_type=XLSX_TYPE), filename)
+
+
+@require_GET
+def organization_export_csv(request: AuthedRequest) -> StreamingHttpResponse:
+    access.require_export(request.user)
+    rows = selectors.organization_rows(user=request.user, **_organization_filters(request))
+    columns = exports.ORGANIZATION_COLUMNS
+    lines = iter_csv(exports.table(columns, rows), exports.headers(columns))
+    return _csv_download(lines, _filename("organizations", "csv"))
+
+
+@require_GET
+def organization_export_xlsx(request: AuthedRequest) -> HttpResponse:
+    access.require_export(request.user)
+    rows = selectors.organization_rows(user=request.user, **_organization_filters(request))
+    columns = exports.ORGANIZATION_COLUMNS
+    content = write_xlsx(exports.table(columns, rows), exports.headers(columns), _("Organizations"))
+    return _xlsx_download(content, _filename("organizations", "xlsx"))
+
+
+@require_GET
+def person_export_csv(request: AuthedRequest) -> StreamingHttpResponse:
+    access.require_export(request.user)
+    rows = selectors.person_rows(user=request.user, **_person_filters(request))
+    columns = exports.PERSON_COLUMNS
+    lines = iter_csv(exports.table(columns, rows), exports.headers(columns))
+    return _csv_download(lines, _filename("people", "csv"))
+
+
+@require_GET
+def person_export_xlsx(request: AuthedRequest) -> HttpResponse:
+    access.require_export(request.user)
+    rows = selectors.person_rows(user=request.user, **_person_filters(request))
+    columns = exports.PERSON_COLUMNS
+    content = write_xlsx(exports.table(columns, rows), exports.headers(columns), _("People"))
+    return _xlsx_download(content, _filename("people", "xlsx"))
+
+
+@require_GET
+def person_export_vcf(request: AuthedRequest) -> StreamingHttpResponse:
+    access.require_export(request.user)
+    rows = selectors.person_rows(user=request.user, **_person_filters(request))
+    cards = (card.encode() for card in exports.person_cards(rows))
+    response = StreamingHttpResponse(in_current_locale(cards), content_type=VCARD_TYPE)
+    return _attachment(response, _filename("people", "vcf"))
+
+
+@require_GET
+def person_vcard(request: AuthedRequest, pk: int) -> HttpResponse:
+    access.require_export(request.user)
+    person = access.access_person(request.user, pk)
+    person = selectors.person_rows(user=request.user).get(pk=person.pk)
+    response = HttpResponse(exports.person_card(person), content_type=VCARD_TYPE)
+    return _attachment(response, f"{slugify(person.full_name) or 'person'}.vcf")

@@ -19,7 +19,6 @@ import pytest
 from django.db import connections
 from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
 from pytest_django.live_server_helper import LiveServer
-from pytest_django.plugin import blocking_manager_key
 
 from conftest import PASSWORD
 from sampo.accounts.models import User
@@ -73,26 +72,7 @@ def live_server(request: pytest.FixtureRequest, collected_static: None) -> Itera
 def _serialized_database(django_db_serialized_rollback: None) -> None:
     """The live server needs a transactional database, flushed after each test. Asking for a
     serialized rollback makes Django keep a copy of the migrated data (the seeded roles), which
-    `pytest_runtest_teardown` below puts back for the tests that run after this one."""
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
-    try:
-        return (yield)
-    finally:
-        # After the last test the test database is gone and the connection points at the
-        # real one again: nothing to restore, and nothing must be written there.
-        if nextitem is not None:
-            _restore_migrated_data(item.config)
-
-
-def _restore_migrated_data(config: pytest.Config) -> None:
-    with config.stash[blocking_manager_key].unblock():
-        for connection in connections.all(initialized_only=True):
-            contents = getattr(connection, "_test_serialized_contents", None)
-            if contents:
-                connection.creation.deserialize_db_from_string(contents)
+    the root conftest puts back for the tests that run after this one."""
 
 
 # --- Browser ----------------------------------------------------------------------------------

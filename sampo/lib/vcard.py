@@ -1,0 +1,52 @@
+"""People as vCard 4.0 (RFC 6350) for address books and phones, written with vobject, which
+escapes and folds the lines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import vobject
+
+
+def person_vcard(
+    *,
+    family_name: str,
+    given_name: str = "",
+    full_name: str = "",
+    organization: str = "",
+    title: str = "",
+    email: str = "",
+    mobile: str = "",
+    phone: str = "",
+    street: str = "",
+    postal_code: str = "",
+    city: str = "",
+    country: str = "",
+    language: str = "",
+    note: str = "",
+    revised: datetime | None = None,
+) -> str:
+    """One card. Phones are E.164 and written as tel: URIs, the form vCard 4.0 prefers."""
+    card = vobject.vCard()
+    card.add("version").value = "4.0"
+    card.add("n").value = vobject.vcard.Name(family=family_name, given=given_name)
+    card.add("fn").value = full_name or f"{given_name} {family_name}".strip()
+    optional_text = {"org": organization, "title": title, "email": email, "lang": language}
+    for name, value in optional_text.items():
+        if value:
+            card.add(name).value = [value] if name == "org" else value
+    for number, kind in ((mobile, "cell"), (phone, "work")):
+        if number:
+            tel = card.add("tel")
+            tel.value = f"tel:{number}"
+            tel.params["VALUE"] = ["uri"]
+            tel.params["TYPE"] = [kind]
+    if street or postal_code or city:  # a country alone (every record has one) is no address
+        card.add("adr").value = vobject.vcard.Address(
+            street=street, code=postal_code, city=city, country=country
+        )
+    if note:
+        card.add("note").value = note
+    if revised is not None:
+        card.add("rev").value = revised.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return str(card.serialize())
