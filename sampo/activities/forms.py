@@ -25,7 +25,10 @@ class _ActivityForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     body = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Markdown works: **bold**, *italic*, a dash starts a list item."),
     )
 
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
@@ -49,6 +52,9 @@ class ScheduleForm(_ActivityForm):
     time = forms.TimeField(
         label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
     )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), required=False, min_value=0, max_value=24 * 60
+    )
     assignee = forms.ModelChoiceField(
         label=_("Assigned to"), queryset=User.objects.filter(is_active=True), empty_label=None
     )
@@ -64,3 +70,11 @@ class RescheduleForm(forms.Form):
 
 class CompleteForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome"), max_length=200, required=False)
+
+
+class ActivityTypeForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=80,
+        widget=forms.TextInput(attrs={"placeholder": _("New activity type, e.g. site visit")}),
+    )

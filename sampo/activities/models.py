@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sampo.contacts.models import Organization, Person
+from sampo.core import named_types
 from sampo.core.models import BusinessModel
 
 
@@ -34,7 +35,7 @@ class ActivityType(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        return str(self.SEEDED_LABELS.get(self.code, self.name))
+        return named_types.display_name(self.name, self.SEEDED_LABELS.get(self.code))
 
 
 class Activity(BusinessModel):
@@ -104,3 +105,21 @@ class Activity(BusinessModel):
         if self.has_time:
             return self.when < timezone.now()
         return self.day < timezone.localdate()
+
+
+class CalendarFeed(models.Model):
+    """A user's private calendar feed. The feed URL is signed with this row's `version`:
+    resetting the link bumps it, and every address handed out before stops working."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calendar_feed"
+    )
+    version = models.PositiveIntegerField(default=1)
+    enabled = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user} v{self.version}"

@@ -2,46 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 
-from sampo.activities import access, selectors
+from sampo.activities import selectors
 from sampo.contacts import panels
 from sampo.core import navigation
 
-
-def _organization_panel(user: Any, organization: Any) -> dict[str, Any]:
-    return {
-        "activities": selectors.organization_timeline(organization),
-        "can_log": access.can_log(user),
-        "target": f"organization={organization.pk}",
-        "show_customer": False,
-    }
-
-
-def _person_panel(user: Any, person: Any) -> dict[str, Any]:
-    return {
-        "activities": selectors.person_timeline(person),
-        "can_log": access.can_log(user),
-        "target": f"person={person.pk}",
-        "show_customer": True,
-    }
-
-
 navigation.register(label=_("My day"), url_name="activities:my_day", order=5)
+navigation.register(
+    label=_("Activity types"),
+    url_name="activities:types",
+    section="admin",
+    order=35,
+    visible_to=lambda user: bool(getattr(user, "is_admin", False)),
+)
 panels.register(
     record_type="organization",
     key="activities",
     template="activities/_timeline.html",
-    build=_organization_panel,
+    build=lambda user, organization: selectors.timeline_panel(user, organization=organization),
     order=10,
 )
 panels.register(
     record_type="person",
     key="activities",
     template="activities/_timeline.html",
-    build=_person_panel,
+    build=lambda user, person: selectors.timeline_panel(user, person=person),
     order=10,
 )
 

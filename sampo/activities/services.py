@@ -8,14 +8,17 @@ import zoneinfo
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from sampo.accounts.access import require_admin
 from sampo.accounts.models import User
 from sampo.activities import access
-from sampo.activities.models import Activity, ActivityType
+from sampo.activities.models import Activity, ActivityType, CalendarFeed
 from sampo.contacts.models import Organization, Person
-from sampo.core import records
+from sampo.core import named_types, records
 
 
 def _zone(user: User) -> zoneinfo.ZoneInfo:
@@ -71,6 +74,7 @@ def activity_schedule(
     subject: str,
     day: datetime.date,
     time: datetime.time | None = None,
+    duration_minutes: int | None = None,
     assignee: User | None = None,
     body: str = "",
     organization: Organization | None = None,
@@ -86,6 +90,7 @@ def activity_schedule(
         subject=subject.strip(),
         body=body,
         status=Activity.Status.PLANNED,
+        duration_minutes=duration_minutes,
         assignee=assignee,
         organization=organization,
         **_due(day, time, assignee),
@@ -141,3 +146,77 @@ def activity_cancel(*, actor: User, activity: Activity) -> Activity:
     return records.record_update(
         activity, actor=actor, values={"status": Activity.Status.CANCELLED}, expected_version=None
     )
+
+
+def calendar_feed_for(*, user: User) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user: User) -> CalendarFeed:
+    """A new private address; every address handed out before stops working."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+    if feed is None:
+        return CalendarFeed.objects.create(user=user)
+    feed.version += 1
+    feed.enabled = True
+    feed.save(update_fields=["version", "enabled"])
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_disable(*, user: User) -> CalendarFeed:
+    feed = calendar_feed_for(user=user)
+    feed.enabled = False
+    feed.save(update_fields=["enabled"])
+    return feed
+
+
+# --- Admin: activity types ------------------------------------------------------------------------
+
+
+def activity_type_create(*, actor: User, name: str) -> ActivityType:
+    require_admin(actor)
+    name = named_types.clean_name(name, max_length=80)
+    with transaction.atomic():
+        return ActivityType.objects.create(
+            code=named_types.unique_code(ActivityType, name),
+            name=name,
+            position=named_types.next_position(ActivityType),
+        )
+
+
+def activity_type_rename(*, actor: User, activity_type: ActivityType, name: str) -> ActivityType:
+    """A built-in type keeps its translated label until an admin names it differently."""
+    require_admin(actor)
+    name = named_types.clean_name(name, max_length=80)
+    if name != str(activity_type):
+        activity_type.name = name
+        activity_type.save(update_fields=["name"])
+    return activity_type
+
+
+def activity_type_move(*, actor: User, activity_type: ActivityType, offset: int) -> None:
+    require_admin(actor)
+    named_types.move(ActivityType, activity_type, offset)
+
+
+def activity_type_delete(*, actor: User, activity_type: ActivityType) -> None:
+    """Only an unused type an admin added can go: the built-in ones are what calls, emails
+    and notes are filed under (activities in the trash count as uses too)."""
+    require_admin(actor)
+    if activity_type.code in ActivityType.SEEDED_LABELS:
+        raise ValidationError(_("A built-in activity type cannot be deleted."))
+    with transaction.atomic():
+        used = Activity.all_objects.filter(type=activity_type).count()
+        if used:
+            raise ValidationError(
+                ngettext(
+                    "“%(name)s” is used by %(count)d activity, so it cannot be deleted.",
+                    "“%(name)s” is used by %(count)d activities, so it cannot be deleted.",
+                    used,
+                )
+                % {"name": activity_type, "count": used}
+            )
+        activity_type.delete()

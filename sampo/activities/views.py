@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -165,3 +165,30 @@ def activity_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The activity was cancelled."))
     return redirect("activities:my_day")
+
+
+@require_GET
+def timeline(request: AuthedRequest) -> HttpResponse:
+    """A record's activities: the filter and "show older" of the 360° page's panel (HTMX), or
+    a page of its own without JavaScript."""
+    organization = person = None
+    if (pk := request.GET.get("organization", "")).isdigit():
+        organization = access_organization(request.user, int(pk))
+    elif (pk := request.GET.get("person", "")).isdigit():
+        person = access_person(request.user, int(pk))
+    else:
+        raise Http404
+    type_code = request.GET.get("type", "")
+    panel = selectors.timeline_panel(
+        request.user, organization=organization, person=person, type_code=type_code
+    )
+    cursor = request.GET.get("cursor", "")
+    if cursor:
+        panel["page"] = selectors.timeline(
+            organization=organization, person=person, type_code=type_code, cursor=cursor
+        )
+    if request.htmx:
+        template = "activities/_timeline_items.html" if cursor else "activities/_timeline.html"
+    else:
+        template = "activities/timeline.html"
+    return render(request, template, {"panel": panel, "record": organization or person})

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sampo.core import named_types
 from sampo.core.models import BusinessModel
 from sampo.lib.business_ids import KIND_LABELS
 
@@ -69,15 +70,7 @@ class RelationshipType(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        # A seeded type reads in the reader's language until an admin renames it; from then on
-        # it shows the admin's name, which is the same in every language.
-        seeded = self.SEEDED_LABELS.get(self.code)
-        if seeded is not None:
-            with translation.override(None):
-                default_name = str(seeded)
-            if self.name == default_name:
-                return str(seeded)
-        return self.name
+        return named_types.display_name(self.name, self.SEEDED_LABELS.get(self.code))
 
 
 class Industry(models.Model):

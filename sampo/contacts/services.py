@@ -11,10 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.db.models.functions import Length
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -30,7 +28,7 @@ from sampo.contacts.models import (
     RelationshipType,
     Tag,
 )
-from sampo.core import history, records
+from sampo.core import history, named_types, records
 from sampo.core.templatetags.sampo import money
 from sampo.lib.business_ids import parse_business_id
 from sampo.lib.phones import normalize_phone
@@ -260,35 +258,14 @@ def membership_end(*, actor: User, membership: Membership, end_date: datetime.da
 # --- Admin: relationship types ----------------------------------------------------------------
 
 
-def _clean_name(name: str, *, max_length: int) -> str:
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationError({"name": _("Enter a name.")})
-    if len(name) > max_length:
-        raise ValidationError(
-            {"name": _("Use at most %(count)d characters.") % {"count": max_length}}
-        )
-    return name
-
-
-def _unique_code(name: str) -> str:
-    base = slugify(name)[:30] or "type"
-    taken = set(
-        RelationshipType.objects.filter(code__startswith=base).values_list("code", flat=True)
-    )
-    code, n = base, 2
-    while code in taken:
-        code, n = f"{base}-{n}", n + 1
-    return code
-
-
 def relationship_type_create(*, actor: User, name: str) -> RelationshipType:
     require_admin(actor)
-    name = _clean_name(name, max_length=80)
+    name = named_types.clean_name(name, max_length=80)
     with transaction.atomic():
-        last = RelationshipType.objects.aggregate(last=Max("position"))["last"]
         return RelationshipType.objects.create(
-            code=_unique_code(name), name=name, position=0 if last is None else last + 1
+            code=named_types.unique_code(RelationshipType, name),
+            name=name,
+            position=named_types.next_position(RelationshipType),
         )
 
 
@@ -297,7 +274,7 @@ def relationship_type_update(
 ) -> RelationshipType:
     """Rename (a seeded type then shows the new name in every language) and place it."""
     require_admin(actor)
-    name = _clean_name(name, max_length=80)
+    name = named_types.clean_name(name, max_length=80)
     # The form shows a seeded type's translated label; saved unchanged, the type keeps its
     # seeded name and so stays translated.
     if name != str(relationship_type):
@@ -312,16 +289,8 @@ def relationship_type_update(
 def relationship_type_move(
     *, actor: User, relationship_type: RelationshipType, offset: int
 ) -> None:
-    """Move a type up (-1) or down (+1) in the order; the positions become 0, 1, 2..."""
     require_admin(actor)
-    with transaction.atomic():
-        types = list(RelationshipType.objects.select_for_update().order_by("position", "name"))
-        index = next(i for i, t in enumerate(types) if t.pk == relationship_type.pk)
-        target = min(max(index + offset, 0), len(types) - 1)
-        types.insert(target, types.pop(index))
-        for position, type_ in enumerate(types):
-            type_.position = position
-        RelationshipType.objects.bulk_update(types, ["position"])
+    named_types.move(RelationshipType, relationship_type, offset)
 
 
 def relationship_type_delete(*, actor: User, relationship_type: RelationshipType) -> None:
@@ -362,7 +331,7 @@ def _refuse_taken_tag_name(name: str, *, exclude: Tag | None = None) -> None:
 
 def tag_create(*, actor: User, name: str) -> Tag:
     require_admin(actor)
-    name = _clean_name(name, max_length=60)
+    name = named_types.clean_name(name, max_length=60)
     with transaction.atomic():
         _refuse_taken_tag_name(name)
         return Tag.objects.create(name=name)
@@ -370,7 +339,7 @@ def tag_create(*, actor: User, name: str) -> Tag:
 
 def tag_rename(*, actor: User, tag: Tag, name: str) -> Tag:
     require_admin(actor)
-    name = _clean_name(name, max_length=60)
+    name = named_types.clean_name(name, max_length=60)
     with transaction.atomic():
         _refuse_taken_tag_name(name, exclude=tag)
         tag.name = name

@@ -1,16 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,12 +20,11 @@ from sampo.contacts.models import RelationshipType, Tag
 from sampo.core.records import StaleEditError
 from sampo.core.selectors import history_for
 from sampo.lib.forms import add_service_error
-from sampo.lib.http import AuthedRequest, in_current_locale
+from sampo.lib.http import AuthedRequest, as_download, in_current_locale
 from sampo.lib.spreadsheets import iter_csv, write_xlsx
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VCARD_TYPE = "text/vcard; charset=utf-8"
-_Response = TypeVar("_Response", bound=HttpResponseBase)
 
 
 def _int(value: str | None) -> int | None:
@@ -322,21 +319,15 @@ def _filename(stem: str, extension: str) -> str:
     return f"{stem}-{timezone.localdate().isoformat()}.{extension}"
 
 
-def _attachment(response: _Response, filename: str) -> _Response:
-    disposition = content_disposition_header(as_attachment=True, filename=filename)
-    response["Content-Disposition"] = disposition or "attachment"
-    return response
-
-
 def _csv_download(lines: Iterator[bytes], filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         in_current_locale(lines), content_type="text/csv; charset=utf-8"
     )
-    return _attachment(response, filename)
+    return as_download(response, filename)
 
 
 def _xlsx_download(content: bytes, filename: str) -> HttpResponse:
-    return _attachment(HttpResponse(content, content_type=XLSX_TYPE), filename)
+    return as_download(HttpResponse(content, content_type=XLSX_TYPE), filename)
 
 
 @require_GET
@@ -381,7 +372,7 @@ def person_export_vcf(request: AuthedRequest) -> StreamingHttpResponse:
     rows = selectors.person_rows(user=request.user, **_person_filters(request))
     cards = (card.encode() for card in exports.person_cards(rows))
     response = StreamingHttpResponse(in_current_locale(cards), content_type=VCARD_TYPE)
-    return _attachment(response, _filename("people", "vcf"))
+    return as_download(response, _filename("people", "vcf"))
 
 
 @require_GET
@@ -390,4 +381,4 @@ def person_vcard(request: AuthedRequest, pk: int) -> HttpResponse:
     person = access.access_person(request.user, pk)
     person = selectors.person_rows(user=request.user).get(pk=person.pk)
     response = HttpResponse(exports.person_card(person), content_type=VCARD_TYPE)
-    return _attachment(response, f"{slugify(person.full_name) or 'person'}.vcf")
+    return as_download(response, f"{slugify(person.full_name) or 'person'}.vcf")

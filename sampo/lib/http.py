@@ -8,13 +8,16 @@ from datetime import tzinfo
 from typing import TYPE_CHECKING, TypeVar
 
 from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django_htmx.middleware import HtmxDetails
 
 if TYPE_CHECKING:
     from sampo.accounts.models import User
 
 T = TypeVar("T")
+R = TypeVar("R", bound=HttpResponseBase)
 _END = object()
 
 
@@ -45,3 +48,10 @@ def _made_in(chunks: Iterator[T], language: str | None, zone: tzinfo) -> Iterato
     finally:
         if close := getattr(chunks, "close", None):  # a download cut short: free its cursor
             close()
+
+
+def as_download(response: R, filename: str) -> R:
+    """The response saved as a file with this name, not shown in the browser."""
+    disposition = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Disposition"] = disposition or "attachment"
+    return response

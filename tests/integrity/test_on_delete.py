@@ -17,14 +17,13 @@ CASCADE_ALLOWED = {
     ("contacts.KeyFigure", "organization"),  # an organization's figures for a year
     ("core.HistoryEntry", "content_type"),  # history of a record type that no longer exists
 }
-SAMPO_APPS = {"core", "accounts", "contacts"}
 
 
 def sampo_foreign_keys() -> list[tuple[str, str, object]]:
     return [
         (model._meta.label, field.name, field.remote_field.on_delete)
         for model in apps.get_models()
-        if model._meta.app_label in SAMPO_APPS
+        if model._meta.app_config is not None and model._meta.app_config.name.startswith("sampo.")
         for field in model._meta.get_fields()
         if isinstance(field, models.ForeignKey)
     ]
@@ -45,7 +44,7 @@ def test_nothing_that_points_to_a_user_is_deleted_or_cleared_with_the_user():
     to_users = [
         (model._meta.label, field.name, field.remote_field.on_delete)
         for model in apps.get_models()
-        if model._meta.app_label in SAMPO_APPS
+        if model._meta.app_config is not None and model._meta.app_config.name.startswith("sampo.")
         for field in model._meta.get_fields()
         if isinstance(field, models.ForeignKey) and field.related_model is user_model
     ]

@@ -12,12 +12,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import ForeignObjectRel
 from django.utils import translation
+from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from sampo.core.events import event_label
 from sampo.core.models import HistoryEntry
+from sampo.lib.markdown import render_markdown
 from sampo.lib.phones import display_phone
 
 register = template.Library()
@@ -36,6 +38,12 @@ def money(amount: Any, currency: str | None = None) -> str:
         return str(amount)
     locale = BABEL_LOCALES.get(translation.get_language() or "en", "en_GB")
     return format_currency(value, currency or settings.DEFAULT_CURRENCY, locale=locale)
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str) -> SafeString:
+    """A user's Markdown as sanitized HTML."""
+    return render_markdown(text or "")
 
 
 @register.filter

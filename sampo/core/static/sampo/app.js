@@ -48,5 +48,20 @@
     });
   });
 
+  // A button with data-copy="ID" copies that field's value (a link to paste elsewhere).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) {
+      return;
+    }
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    field.select();
+    if (navigator.clipboard) {
+      navigator.clipboard.writeText(field.value).then(function () {
+        button.textContent = button.getAttribute("data-copied") || button.textContent;
+      });
+    }
+  });
+
   document.documentElement.classList.add("js");
 })();
