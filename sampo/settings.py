@@ -252,6 +252,7 @@ STATICFILES_DIRS = [
     ("vendor/sortablejs", BASE_DIR / "node_modules" / "sortablejs" / "modular"),
 ]
 MEDIA_ROOT = DATA_DIR / "files"
+ATTACHMENT_MAX_BYTES = env_int("SAMPO_ATTACHMENT_MAX_MB", 20) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from sampo.accounts.models import User
 from sampo.activities.models import ActivityType
 from sampo.contacts.models import Person
+from sampo.lib.forms import MultipleFileField
 
 
 class _ActivityForm(forms.Form):
@@ -30,6 +31,7 @@ class _ActivityForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Markdown works: **bold**, *italic*, a dash starts a list item."),
     )
+    attachments = MultipleFileField(label=_("Files"), required=False)
 
     def __init__(self, *args: Any, people: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

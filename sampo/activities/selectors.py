@@ -35,7 +35,8 @@ def _with_relations(activities: QuerySet[Activity]) -> QuerySet[Activity]:
             queryset=Person.objects.only(
                 "id", "first_name", "last_name", "country", "preferred_language"
             ),
-        )
+        ),
+        "attachments",
     )
 
 

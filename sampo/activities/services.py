@@ -7,7 +7,9 @@ import datetime
 import zoneinfo
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,9 +18,10 @@ from django.utils.translation import ngettext
 from sampo.accounts.access import require_admin
 from sampo.accounts.models import User
 from sampo.activities import access
-from sampo.activities.models import Activity, ActivityType, CalendarFeed
+from sampo.activities.models import Activity, ActivityType, Attachment, CalendarFeed
 from sampo.contacts.models import Organization, Person
 from sampo.core import named_types, records
+from sampo.lib.uploads import check_upload
 
 
 def _zone(user: User) -> zoneinfo.ZoneInfo:
@@ -45,9 +48,11 @@ def activity_log(
     outcome: str = "",
     organization: Organization | None = None,
     people: list[Person] | tuple[Person, ...] = (),
+    attachments: list[UploadedFile] | tuple[UploadedFile, ...] = (),
 ) -> Activity:
     """Something that happened: a call made, a meeting held, a note taken."""
     access.require_log(actor)
+    _check_files(attachments)
     when = when or timezone.now()
     if when > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"when": _("A logged activity cannot be in the future: plan it.")})
@@ -64,7 +69,7 @@ def activity_log(
         assignee=actor,
         organization=organization,
     )
-    return records.record_create(activity, actor=actor, m2m={"people": list(people)})
+    return _create_with_files(activity, actor=actor, people=people, attachments=attachments)
 
 
 def activity_schedule(
@@ -79,9 +84,11 @@ def activity_schedule(
     body: str = "",
     organization: Organization | None = None,
     people: list[Person] | tuple[Person, ...] = (),
+    attachments: list[UploadedFile] | tuple[UploadedFile, ...] = (),
 ) -> Activity:
     """A follow-up to do on a day (at a time, if given), by the assignee (default: the actor)."""
     access.require_log(actor)
+    _check_files(attachments)
     assignee = assignee or actor
     if not assignee.is_active:
         raise ValidationError({"assignee": _("A deactivated user cannot be assigned work.")})
@@ -95,7 +102,38 @@ def activity_schedule(
         organization=organization,
         **_due(day, time, assignee),
     )
-    return records.record_create(activity, actor=actor, m2m={"people": list(people)})
+    return _create_with_files(activity, actor=actor, people=people, attachments=attachments)
+
+
+def _check_files(files: list[UploadedFile] | tuple[UploadedFile, ...]) -> None:
+    errors = []
+    for upload in files:
+        try:
+            check_upload(upload, max_bytes=settings.ATTACHMENT_MAX_BYTES)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"attachments": errors})
+
+
+@transaction.atomic
+def _create_with_files(
+    activity: Activity,
+    *,
+    actor: User,
+    people: list[Person] | tuple[Person, ...],
+    attachments: list[UploadedFile] | tuple[UploadedFile, ...],
+) -> Activity:
+    records.record_create(activity, actor=actor, m2m={"people": list(people)})
+    for upload in attachments:
+        Attachment.objects.create(
+            activity=activity,
+            file=upload,
+            name=(upload.name or "file")[:255],
+            size=upload.size or 0,
+            uploaded_by=actor,
+        )
+    return activity
 
 
 def _require_planned(activity: Activity) -> None:

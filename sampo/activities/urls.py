@@ -8,6 +8,7 @@ urlpatterns = [
     path("my-day/", views.my_day, name="my_day"),
     path("activities/new/", views.activity_new, name="new"),
     path("activities/timeline/", views.timeline, name="timeline"),
+    path("activities/files/<int:pk>/", views.attachment_download, name="attachment"),
     path("activities/<int:pk>/done/", views.activity_complete, name="complete"),
     path("activities/<int:pk>/reschedule/", views.activity_reschedule, name="reschedule"),
     path("activities/<int:pk>/cancel/", views.activity_cancel, name="cancel"),

@@ -5,8 +5,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sampo.activities import access, selectors, services
 from sampo.activities.forms import CompleteForm, LogForm, RescheduleForm, ScheduleForm
-from sampo.activities.models import ActivityType
+from sampo.activities.models import ActivityType, Attachment
 from sampo.contacts.access import access_organization, access_person
 from sampo.contacts.models import Organization, Person
 from sampo.core.records import StaleEditError
@@ -76,7 +76,7 @@ def activity_new(request: AuthedRequest) -> HttpResponse:
         "subject": request.GET.get("subject", ""),
     }
     people = _people_choices(organization, person)
-    form = form_class(request.POST or None, initial=initial, people=people)
+    form = form_class(request.POST or None, request.FILES or None, initial=initial, people=people)
     if request.method == "POST" and form.is_valid():
         values = {**form.cleaned_data, "organization": organization}
         try:
@@ -192,3 +192,16 @@ def timeline(request: AuthedRequest) -> HttpResponse:
     else:
         template = "activities/timeline.html"
     return render(request, template, {"panel": panel, "record": organization or person})
+
+
+@require_GET
+def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(Attachment.objects.only("activity_id", "file", "name"), pk=pk)
+    access.access_activity(request.user, attachment.activity_id)
+    # Always a download, never shown inline: an uploaded file never runs in our origin.
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type="application/octet-stream",
+    )

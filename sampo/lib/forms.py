@@ -1,4 +1,4 @@
-"""Putting a service's refusal back on the form the user filled in."""
+"""Form helpers: a service's refusal put back on the form, fieldsets, several files."""
 
 from __future__ import annotations
 
@@ -39,3 +39,20 @@ class FieldsetsMixin:
             if fields:
                 groups.append((legend, fields))
         return groups
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input; cleans to a list (empty when none was chosen)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [super().clean(data, initial)] if data else []
