@@ -4,9 +4,11 @@ two sellers do not end up calling the same customer."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, F, Q, Value
+from django.db.models.functions import Concat, Lower
 
 from sampo.contacts.models import Organization, Person
 from sampo.lib.business_ids import parse_business_id
@@ -79,3 +81,81 @@ def _first_matches(
         for row in rows[:limit]:
             found.setdefault(row.pk, Match(row, reason))
     return list(found.values())[:limit]
+
+
+# --- The duplicate report -------------------------------------------------------------------------
+
+# How sure a shared value makes us; each further shared value adds a little.
+REASON_SCORES = {"business_id": 100, "email": 90, "phone": 80, "name_place": 70, "name": 50}
+# A value shared by more records than this is a placeholder ("info@", the switchboard), not a
+# sign that they are one customer.
+LARGEST_GROUP = 20
+
+
+@dataclass
+class Pair:
+    first: Organization | Person
+    second: Organization | Person
+    reasons: list[str]
+
+    @property
+    def score(self) -> int:
+        return _score(self.reasons)
+
+
+def _keys(model: type[Organization] | type[Person]) -> list[tuple[str, Any]]:
+    """The reason, and the value whose equality makes two records suspects."""
+    email = Lower("email")
+    if model is Organization:
+        return [
+            ("business_id", F("business_id_key")),
+            ("email", email),
+            ("phone", F("phone")),
+            ("name_place", Concat("name_folded", Value("|"), Lower("city"))),
+        ]
+    return [
+        ("email", email),
+        ("phone", F("phone")),
+        ("phone", F("mobile")),
+        ("name", F("name_folded")),
+    ]
+
+
+def duplicate_pairs(model: type[Organization] | type[Person], *, limit: int = 200) -> list[Pair]:
+    """Likely duplicates in the whole register, surest first. Each check is one GROUP BY on
+    indexed columns, so a scan of a million people stays a matter of seconds."""
+    found: dict[tuple[int, int], list[str]] = {}
+    for reason, key in _keys(model):
+        for ids in _groups(model, key):
+            for i, first in enumerate(ids):
+                for second in ids[i + 1 :]:
+                    reasons = found.setdefault((first, second), [])
+                    if reason not in reasons:
+                        reasons.append(reason)
+    ranked = sorted(found.items(), key=lambda item: (-_score(item[1]), item[0]))[:limit]
+    wanted = {pk for pair, _ in ranked for pk in pair}
+    records = model.objects.select_related("owner").in_bulk(wanted)
+    return [
+        Pair(records[a], records[b], reasons)
+        for (a, b), reasons in ranked
+        if a in records and b in records
+    ]
+
+
+def _score(reasons: list[str]) -> int:
+    return min(100, max(REASON_SCORES[r] for r in reasons) + 5 * (len(reasons) - 1))
+
+
+def _groups(model: type[Organization] | type[Person], key: Any) -> list[list[int]]:
+    keyed = model.objects.annotate(key=key).exclude(key="").exclude(key="|")
+    shared = (
+        keyed.order_by()
+        .values("key")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1, n__lte=LARGEST_GROUP)
+        .values("key")
+    )
+    groups: dict[str, list[int]] = {}
+    for value, pk in keyed.filter(key__in=shared).values_list("key", "id").order_by("key", "id"):
+        groups.setdefault(value, []).append(pk)
+    return list(groups.values())

@@ -289,3 +289,39 @@ class Membership(models.Model):
     @property
     def is_current(self) -> bool:
         return self.end_date is None
+
+
+class Merge(models.Model):
+    """Two or more organizations or people merged into one survivor, with what it takes to
+    undo it exactly: every link that moved, every link row dropped as a repeat, the history
+    entries that moved, and the survivor's own values before."""
+
+    record_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    survivor_id = models.BigIntegerField()
+    merged_ids = models.JSONField(default=list)
+    merged_labels = models.JSONField(default=list)
+    survivor_before = models.JSONField(default=dict)
+    moved_links = models.JSONField(default=list)
+    dropped_rows = models.JSONField(default=list)
+    moved_history = models.JSONField(default=list)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    merged_at = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("merge")
+        verbose_name_plural = _("merges")
+        indexes = [
+            # A record's merges, newest first: WHERE record_type_id = ? AND survivor_id = ?
+            models.Index(fields=["record_type", "survivor_id"], name="merge_survivor_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_type_id}:{self.survivor_id} <- {self.merged_ids}"

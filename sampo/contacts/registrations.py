@@ -28,6 +28,8 @@ trash.register(Person)
 events.register_event("joined_organization", _("added to an organization"))
 events.register_event("left_organization", _("ended a membership"))
 events.register_event("key_figures_changed", _("changed the key figures"))
+events.register_event("merged", _("merged duplicates into this record"))
+events.register_event("merge_undone", _("undid a merge"))
 search.register(
     key="organizations",
     label=_("Organizations"),

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from sampo.contacts import views
+from sampo.contacts import merge_views, views
 
 app_name = "contacts"
 
 urlpatterns = [
+    path("duplicates/<str:kind>/", merge_views.duplicate_report, name="duplicates"),
+    path("duplicates/<str:kind>/merge/", merge_views.merge_records, name="merge"),
+    path("merges/<int:pk>/", merge_views.merge_detail, name="merge_detail"),
+    path("merges/<int:pk>/undo/", merge_views.merge_undo, name="merge_undo"),
     path("organizations/", views.organization_list, name="organizations"),
     path("organizations/new/", views.organization_new, name="organization_new"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),

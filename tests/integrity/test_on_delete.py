@@ -15,8 +15,8 @@ CASCADE_ALLOWED = {
     ("contacts.Membership", "person"),  # a person's job in an organization
     ("contacts.Membership", "organization"),
     ("contacts.KeyFigure", "organization"),  # an organization's figures for a year
-    ("core.HistoryEntry", "content_type"),
-    ("activities.Attachment", "activity"),  # a file kept with an activity  # history of a record type that no longer exists
+    ("core.HistoryEntry", "content_type"),  # history of a record type that no longer exists
+    ("activities.Attachment", "activity"),  # a file kept with an activity
 }
 
 
