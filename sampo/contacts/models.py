@@ -296,3 +296,22 @@ class Membership(models.Model):
     @property
     def is_current(self) -> bool:
         return self.end_date is None
+
+
+# The import sub-domain keeps its models in its own package; imported here so that Django
+# finds them as models of this app.
+from sampo.contacts.imports.models import ExternalId, ImportBatch, ImportRow  # noqa: E402
+
+__all__ = [
+    "COUNTRY_CHOICES",
+    "ExternalId",
+    "ImportBatch",
+    "ImportRow",
+    "Industry",
+    "KeyFigure",
+    "Membership",
+    "Organization",
+    "Person",
+    "RelationshipType",
+    "Tag",
+]
