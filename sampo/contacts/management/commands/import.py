@@ -195,4 +195,3 @@ def _mapping(values: list[str]) -> dict[str, str]:
     return mapping
 
 
-__all__ = ["MATCH_KEYS", "Command"]
