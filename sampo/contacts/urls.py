@@ -45,7 +45,9 @@ urlpatterns = [
     path("imports/<int:pk>/run/", import_views.import_run, name="import_run"),
     path("imports/<int:pk>/undo/", import_views.import_undo, name="import_undo"),
     path(
-        "imports/<int:pk>/not-imported.csv", import_views.import_failed_csv, name="import_failed_csv"
+        "imports/<int:pk>/not-imported.csv",
+        import_views.import_failed_csv,
+        name="import_failed_csv",
     ),
     path(
         "imports/<int:pk>/not-imported.xlsx",

@@ -17,8 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sampo.accounts.models import User
 from sampo.contacts.imports.models import ImportKind
@@ -206,7 +205,7 @@ def _relationship_types(text: str, lookups: Lookups) -> list[RelationshipType]:
 
 
 def split_full_name(text: str) -> tuple[str, str]:
-    """"Virtanen, Matti" or "Matti Virtanen": the last word is the family name unless a
+    """ "Virtanen, Matti" or "Matti Virtanen": the last word is the family name unless a
     comma says otherwise."""
     if "," in text:
         last, _comma, first = text.partition(",")

@@ -56,7 +56,7 @@ class MappingForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, batch: ImportBatch, **kwargs: Any) -> None:
+    def __init__(self, data: Any = None, *, batch: ImportBatch) -> None:
         options = batch.options or {}
         initial = {
             "match": options.get("match", []),
@@ -65,8 +65,9 @@ class MappingForm(forms.Form):
         }
         for index, target in enumerate(batch.mapping):
             initial[f"column_{index}"] = target
-        super().__init__(*args, initial=initial, **kwargs)
-        self.fields["match"].choices = [
+        super().__init__(data, initial=initial)
+        match_field: Any = self.fields["match"]
+        match_field.choices = [
             (key, MATCH_LABELS[key]) for key in MATCH_KEYS[ImportKind(batch.kind)]
         ]
         choices = [("", _("— do not import —"))] + [

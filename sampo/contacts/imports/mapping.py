@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -56,12 +57,10 @@ ALIASES: dict[str, dict[str, str]] = {
         "közösségi adószám, cégjegyzékszám",
         "website": "website, web, www, url, homepage, web site, web page, kotisivu, kotisivut, "
         "verkkosivu, verkkosivut, www-osoite, weboldal, honlap, webcím, weblap",
-        "postal_street": "postal address, mailing address, postiosoite, levelezési cím, "
-        "postacím",
+        "postal_street": "postal address, mailing address, postiosoite, levelezési cím, postacím",
         "postal_postal_code": "postal address postal code, postiosoitteen postinumero",
         "postal_city": "postal address city, postiosoitteen postitoimipaikka",
-        "billing_street": "billing address, invoicing address, laskutusosoite, "
-        "számlázási cím",
+        "billing_street": "billing address, invoicing address, laskutusosoite, számlázási cím",
         "billing_postal_code": "billing postal code, laskutuksen postinumero, "
         "számlázási irányítószám",
         "billing_city": "billing city, laskutuksen postitoimipaikka, számlázási város",
@@ -80,8 +79,7 @@ ALIASES: dict[str, dict[str, str]] = {
         **_COMMON,
         "first_name": "first name, firstname, given name, forename, etunimi, etunimet, "
         "keresztnév, utónév",
-        "last_name": "last name, lastname, surname, family name, sukunimi, vezetéknév, "
-        "családnév",
+        "last_name": "last name, lastname, surname, family name, sukunimi, vezetéknév, családnév",
         "full_name": "name, full name, contact, contact name, person, nimi, koko nimi, "
         "yhteyshenkilö, henkilö, név, teljes név, kapcsolattartó",
         "job_title": "title, job title, position, organization 1 - title, organization title, "
@@ -120,7 +118,7 @@ def header_key(header: str) -> str:
 def _aliases(kind: str) -> dict[str, str]:
     model = Organization if kind == ImportKind.ORGANIZATIONS else Person
     known: dict[str, str] = {}
-    for target, words in ALIASES[kind].items():
+    for target, words in ALIASES[ImportKind(kind)].items():
         for word in words.split(","):
             known.setdefault(header_key(word), target)
     for language in LANGUAGES:
@@ -128,11 +126,12 @@ def _aliases(kind: str) -> dict[str, str]:
             for target in targets(kind):
                 if target in NOT_FIELDS or target in _NOT_ALIASES:
                     continue
-                name = str(model._meta.get_field(target).verbose_name)
+                field: Any = model._meta.get_field(target)
+                name = str(field.verbose_name)
                 known.setdefault(header_key(name), target)
             for column in exports.ORGANIZATION_COLUMNS + exports.PERSON_COLUMNS:
                 label = header_key(str(capfirst(column.label)))
-                for english, target in _EXPORT_EXTRAS[kind].items():
+                for english, target in _EXPORT_EXTRAS[ImportKind(kind)].items():
                     if _english(column.label) == english:
                         known.setdefault(label, target)
     return known
@@ -170,9 +169,7 @@ def validate_mapping(kind: str, mapping: list[str]) -> list[str]:
             _("Each field can take one column only; “%(field)s” has several.")
             % {"field": allowed[twice[0]].label}
         )
-    needed = (
-        {"name"} if kind == ImportKind.ORGANIZATIONS else {"last_name", "full_name"}
-    )
+    needed = {"name"} if kind == ImportKind.ORGANIZATIONS else {"last_name", "full_name"}
     if not needed & set(used):
         if kind == ImportKind.ORGANIZATIONS:
             raise ValidationError(_("Choose the column that holds the organization's name."))

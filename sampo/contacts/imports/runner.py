@@ -69,8 +69,10 @@ def _messages(error: ValidationError, model: Any) -> list[str]:
             label = capfirst(str(model._meta.get_field(name).verbose_name))
         except FieldDoesNotExist:  # a non-field error
             label = ""
-        for message in ValidationError(errors).messages:
-            found.append(f"{label}: {message}" if label else message)
+        found += [
+            f"{label}: {message}" if label else message
+            for message in ValidationError(errors).messages
+        ]
     return found
 
 
@@ -125,9 +127,13 @@ class ImportContext:
         self.lookups = import_fields.Lookups()
         self.tags = {fold(tag.name): tag for tag in Tag.objects.all()}
         self.m2m_names = [f.name for f in self.model._meta.many_to_many]
-        self.created_rows: dict[int, int] = dict(
-            batch.rows.filter(outcome=Outcome.CREATED).values_list("record_id", "row_number")
-        )
+        self.created_rows: dict[int, int] = {
+            pk: number
+            for pk, number in batch.rows.filter(outcome=Outcome.CREATED).values_list(
+                "record_id", "row_number"
+            )
+            if pk is not None
+        }
         self.editable_owners: dict[int, bool] = {}
         self.organization_ct = ContentType.objects.get_for_model(Organization)
 
@@ -220,7 +226,9 @@ class ChunkWork:
     external_ids: list[ExternalId] = field(default_factory=list)
 
 
-def _result(ctx: ImportContext, row: Row, outcome: str, message: str = "", **extra: Any) -> ImportRow:
+def _result(
+    ctx: ImportContext, row: Row, outcome: str, message: str = "", **extra: Any
+) -> ImportRow:
     keep_cells = outcome not in {Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED}
     return ImportRow(
         batch=ctx.batch,
@@ -325,9 +333,7 @@ def _matched(
         return
     if row.source_id and row.source_id in matcher.source_ids:
         if matcher.source_ids[row.source_id] != record.pk:
-            message = _("The source id “%(id)s” belongs to another record.") % {
-                "id": row.source_id
-            }
+            message = _("The source id “%(id)s” belongs to another record.") % {"id": row.source_id}
             work.results[row.number] = _result(ctx, row, Outcome.FAILED, message)
             return
         new_source_id = ""
@@ -539,7 +545,9 @@ class _OrganizationLinks:
     def __init__(self, ctx: ImportContext, rows: list[Row]) -> None:
         self.ctx = ctx
         links = [row.link for row in rows]
-        source_ids = {link["organization_source_id"] for link in links if "organization_source_id" in link}
+        source_ids = {
+            link["organization_source_id"] for link in links if "organization_source_id" in link
+        }
         self.by_source = dict(
             ExternalId.objects.filter(
                 source=ctx.source, content_type=ctx.organization_ct, external_id__in=source_ids

@@ -31,6 +31,10 @@ def access_import_batch(user: User, pk: int) -> ImportBatch:
 
 def import_problem_rows(*, batch: ImportBatch, page: int = 1) -> Page:
     shown = batch.rows.exclude(
-        outcome__in=[ImportRow.Outcome.CREATED, ImportRow.Outcome.UPDATED, ImportRow.Outcome.UNCHANGED]
+        outcome__in=[
+            ImportRow.Outcome.CREATED,
+            ImportRow.Outcome.UPDATED,
+            ImportRow.Outcome.UNCHANGED,
+        ]
     ).order_by("row_number")
     return _page(shown, page, ROW_PAGE_SIZE)

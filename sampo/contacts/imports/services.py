@@ -149,7 +149,9 @@ def import_start(*, actor: User, batch: ImportBatch) -> ImportBatch:
     return batch
 
 
-def import_run(batch: ImportBatch, *, progress: Callable[[ImportBatch], None] | None = None) -> None:
+def import_run(
+    batch: ImportBatch, *, progress: Callable[[ImportBatch], None] | None = None
+) -> None:
     """The worker's part: import what is not done yet. A batch whose worker died is picked up
     again by the queue and goes on from its last committed chunk."""
     if batch.status not in {ImportBatch.Status.QUEUED, ImportBatch.Status.RUNNING}:
@@ -223,7 +225,11 @@ def failed_rows(batch: ImportBatch) -> tuple[list[str], Iterator[list[str]]]:
     """The rows that did not become a record, as they were in the file, with the reason."""
     headers = [*batch.headers, _("Row"), _("Result"), _("Error")]
     rows = batch.rows.exclude(
-        outcome__in=[ImportRow.Outcome.CREATED, ImportRow.Outcome.UPDATED, ImportRow.Outcome.UNCHANGED]
+        outcome__in=[
+            ImportRow.Outcome.CREATED,
+            ImportRow.Outcome.UPDATED,
+            ImportRow.Outcome.UNCHANGED,
+        ]
     ).order_by("row_number")
 
     def lines() -> Iterator[list[str]]:

@@ -61,9 +61,11 @@ def import_undo(*, actor: User, batch: ImportBatch) -> UndoResult:
             )
         model: Any = Organization if batch.kind == ImportKind.ORGANIZATIONS else Person
         result = UndoResult()
-        created = list(
-            batch.rows.filter(outcome=Outcome.CREATED).values_list("record_id", flat=True)
-        )
+        created = [
+            pk
+            for pk in batch.rows.filter(outcome=Outcome.CREATED).values_list("record_id", flat=True)
+            if pk is not None
+        ]
         result.trashed = _trash(model, created, actor)
         result.trashed += _trash(Organization, list(batch.created_organizations), actor)
         Membership.objects.filter(
@@ -91,9 +93,7 @@ def _trash(model: Any, pks: list[int], actor: User) -> int:
     for start in range(0, len(pks), CHUNK):
         live = model.objects.filter(pk__in=pks[start : start + CHUNK])
         records = list(live.only("pk", *_label_fields(model)))
-        live.update(
-            deleted_at=now, deleted_by=actor, version=F("version") + 1, updated_at=now
-        )
+        live.update(deleted_at=now, deleted_by=actor, version=F("version") + 1, updated_at=now)
         HistoryEntry.objects.bulk_create(
             HistoryEntry(
                 content_type=content_type,
@@ -180,7 +180,7 @@ def _change(name: str, old: Any, new: Any) -> dict[str, Any]:
 
 
 def _m2m_change(field_: Any, old: list[int], new: list[int]) -> dict[str, Any]:
-    names = dict((item.pk, str(item)) for item in field_.related_model.objects.filter(pk__in=old))
+    names = {item.pk: str(item) for item in field_.related_model.objects.filter(pk__in=old)}
     return {
         "field": field_.name,
         "old": old,
@@ -193,6 +193,8 @@ def _m2m_change(field_: Any, old: list[int], new: list[int]) -> dict[str, Any]:
 def _drop_unused_tags(pks: list[int]) -> None:
     if not pks:
         return
-    used = set(Organization.tags.through.objects.filter(tag_id__in=pks).values_list("tag_id", flat=True))
+    used = set(
+        Organization.tags.through.objects.filter(tag_id__in=pks).values_list("tag_id", flat=True)
+    )
     used |= set(Person.tags.through.objects.filter(tag_id__in=pks).values_list("tag_id", flat=True))
     Tag.objects.filter(pk__in=set(pks) - used).delete()

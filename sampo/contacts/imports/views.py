@@ -124,7 +124,9 @@ def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             batch=batch, page=_int(request.GET.get("page")) or 1
         ),
     }
-    template = "contacts/imports/_progress.html" if request.htmx else "contacts/imports/import_detail.html"
+    template = (
+        "contacts/imports/_progress.html" if request.htmx else "contacts/imports/import_detail.html"
+    )
     return render(request, template, context)
 
 

@@ -6,105 +6,205 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0002_seed_relationship_types_and_industries'),
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contacts", "0002_seed_relationship_types_and_industries"),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportBatch',
+            name="ImportBatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('organizations', 'Organizations'), ('people', 'People')], max_length=16, verbose_name='record type')),
-                ('status', models.CharField(choices=[('draft', 'Not started'), ('queued', 'Waiting'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Stopped by an error'), ('undone', 'Undone')], default='draft', max_length=16, verbose_name='status')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('file_name', models.CharField(max_length=255, verbose_name='file')),
-                ('file', models.FileField(blank=True, max_length=300, upload_to='imports/%Y/%m/')),
-                ('file_format', models.CharField(blank=True, max_length=16)),
-                ('encoding', models.CharField(blank=True, max_length=32)),
-                ('delimiter', models.CharField(blank=True, max_length=4)),
-                ('headers', models.JSONField(blank=True, default=list)),
-                ('mapping', models.JSONField(blank=True, default=list)),
-                ('options', models.JSONField(blank=True, default=dict)),
-                ('total_rows', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('processed_rows', models.PositiveIntegerField(default=0)),
-                ('created_count', models.PositiveIntegerField(default=0, verbose_name='created')),
-                ('updated_count', models.PositiveIntegerField(default=0, verbose_name='updated')),
-                ('unchanged_count', models.PositiveIntegerField(default=0, verbose_name='unchanged')),
-                ('skipped_count', models.PositiveIntegerField(default=0, verbose_name='skipped')),
-                ('duplicate_count', models.PositiveIntegerField(default=0, verbose_name='skipped as duplicate')),
-                ('failed_count', models.PositiveIntegerField(default=0, verbose_name='failed')),
-                ('created_tags', models.JSONField(blank=True, default=list)),
-                ('created_organizations', models.JSONField(blank=True, default=list)),
-                ('error', models.TextField(blank=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('undone_at', models.DateTimeField(blank=True, null=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='imported by')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("organizations", "Organizations"), ("people", "People")],
+                        max_length=16,
+                        verbose_name="record type",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Not started"),
+                            ("queued", "Waiting"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Stopped by an error"),
+                            ("undone", "Undone"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("file_name", models.CharField(max_length=255, verbose_name="file")),
+                ("file", models.FileField(blank=True, max_length=300, upload_to="imports/%Y/%m/")),
+                ("file_format", models.CharField(blank=True, max_length=16)),
+                ("encoding", models.CharField(blank=True, max_length=32)),
+                ("delimiter", models.CharField(blank=True, max_length=4)),
+                ("headers", models.JSONField(blank=True, default=list)),
+                ("mapping", models.JSONField(blank=True, default=list)),
+                ("options", models.JSONField(blank=True, default=dict)),
+                ("total_rows", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                ("processed_rows", models.PositiveIntegerField(default=0)),
+                ("created_count", models.PositiveIntegerField(default=0, verbose_name="created")),
+                ("updated_count", models.PositiveIntegerField(default=0, verbose_name="updated")),
+                (
+                    "unchanged_count",
+                    models.PositiveIntegerField(default=0, verbose_name="unchanged"),
+                ),
+                ("skipped_count", models.PositiveIntegerField(default=0, verbose_name="skipped")),
+                (
+                    "duplicate_count",
+                    models.PositiveIntegerField(default=0, verbose_name="skipped as duplicate"),
+                ),
+                ("failed_count", models.PositiveIntegerField(default=0, verbose_name="failed")),
+                ("created_tags", models.JSONField(blank=True, default=list)),
+                ("created_organizations", models.JSONField(blank=True, default=list)),
+                ("error", models.TextField(blank=True)),
+                ("started_at", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("undone_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="imported by",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import',
-                'verbose_name_plural': 'imports',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "import",
+                "verbose_name_plural": "imports",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ExternalId',
+            name="ExternalId",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(max_length=100, verbose_name='source system')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('external_id', models.CharField(max_length=200, verbose_name='source id')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='contacts.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source", models.CharField(max_length=100, verbose_name="source system")),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("external_id", models.CharField(max_length=200, verbose_name="source id")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="contacts.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'source id',
-                'verbose_name_plural': 'source ids',
+                "verbose_name": "source id",
+                "verbose_name_plural": "source ids",
             },
         ),
         migrations.CreateModel(
-            name='ImportRow',
+            name="ImportRow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('row_number', models.PositiveIntegerField(verbose_name='row')),
-                ('outcome', models.CharField(choices=[('created', 'Created'), ('updated', 'Updated'), ('unchanged', 'Unchanged'), ('skipped', 'Skipped: exists already'), ('duplicate', 'Skipped as duplicate'), ('failed', 'Failed')], max_length=16, verbose_name='result')),
-                ('record_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('cells', models.JSONField(blank=True, default=list)),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('changes', models.JSONField(blank=True, default=dict)),
-                ('membership_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('batch', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rows', to='contacts.importbatch')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("row_number", models.PositiveIntegerField(verbose_name="row")),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("updated", "Updated"),
+                            ("unchanged", "Unchanged"),
+                            ("skipped", "Skipped: exists already"),
+                            ("duplicate", "Skipped as duplicate"),
+                            ("failed", "Failed"),
+                        ],
+                        max_length=16,
+                        verbose_name="result",
+                    ),
+                ),
+                ("record_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                ("cells", models.JSONField(blank=True, default=list)),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                ("changes", models.JSONField(blank=True, default=dict)),
+                ("membership_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                (
+                    "batch",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rows",
+                        to="contacts.importbatch",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import row',
-                'verbose_name_plural': 'import rows',
-                'ordering': ['batch', 'row_number'],
+                "verbose_name": "import row",
+                "verbose_name_plural": "import rows",
+                "ordering": ["batch", "row_number"],
             },
         ),
         migrations.AddIndex(
-            model_name='importbatch',
-            index=models.Index(fields=['created_by', '-created_at'], name='import_batch_user_idx'),
+            model_name="importbatch",
+            index=models.Index(fields=["created_by", "-created_at"], name="import_batch_user_idx"),
         ),
         migrations.AddIndex(
-            model_name='externalid',
-            index=models.Index(fields=['content_type', 'object_id'], name='external_id_record_idx'),
+            model_name="externalid",
+            index=models.Index(fields=["content_type", "object_id"], name="external_id_record_idx"),
         ),
         migrations.AddConstraint(
-            model_name='externalid',
-            constraint=models.UniqueConstraint(fields=('source', 'content_type', 'external_id'), name='external_id_unique'),
+            model_name="externalid",
+            constraint=models.UniqueConstraint(
+                fields=("source", "content_type", "external_id"), name="external_id_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='importrow',
-            index=models.Index(fields=['batch', 'outcome'], name='import_row_outcome_idx'),
+            model_name="importrow",
+            index=models.Index(fields=["batch", "outcome"], name="import_row_outcome_idx"),
         ),
         migrations.AddConstraint(
-            model_name='importrow',
-            constraint=models.UniqueConstraint(fields=('batch', 'row_number'), name='import_row_once'),
+            model_name="importrow",
+            constraint=models.UniqueConstraint(
+                fields=("batch", "row_number"), name="import_row_once"
+            ),
         ),
     ]

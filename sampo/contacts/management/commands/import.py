@@ -1,3 +1,5 @@
+"""`sampo import`: the name is the command's, so the module's name is a keyword."""  # noqa: N999
+
 from __future__ import annotations
 
 import json
@@ -12,7 +14,6 @@ from django.utils import translation
 from sampo.accounts.models import User
 from sampo.contacts.imports import services
 from sampo.contacts.imports.fields import targets
-from sampo.contacts.imports.matching import MATCH_KEYS
 from sampo.contacts.imports.models import ImportBatch, ImportKind
 from sampo.lib.spreadsheets import write_csv
 
@@ -158,8 +159,10 @@ class Command(BaseCommand):
 
     def _summary(self, batch: ImportBatch, *, dry_run: bool) -> None:
         lines = [
-            f"{'Dry run, nothing saved: ' if dry_run else ''}{batch.total_rows} rows of "
-            f"{batch.kind} from {batch.file_name}",
+            (
+                f"{'Dry run, nothing saved: ' if dry_run else ''}{batch.total_rows} rows of "
+                f"{batch.kind} from {batch.file_name}"
+            ),
             f"  created:              {batch.created_count}",
             f"  updated:              {batch.updated_count}",
             f"  unchanged:            {batch.unchanged_count}",
@@ -193,5 +196,3 @@ def _mapping(values: list[str]) -> dict[str, str]:
         else:
             raise CommandError(f"--mapping {value!r}: give a JSON file or COLUMN=FIELD.")
     return mapping
-
-

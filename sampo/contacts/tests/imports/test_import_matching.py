@@ -7,15 +7,17 @@ import pytest
 from sampo.contacts import services
 from sampo.contacts.imports.models import ExternalId
 from sampo.contacts.models import Organization, Person
-from sampo.core.models import HistoryEntry
 from sampo.contacts.tests.imports.support import outcomes, run_import
+from sampo.core.models import HistoryEntry
 
 PEOPLE = [["Etunimi", "Sukunimi", "Sähköposti", "Puhelin", "Tunniste"]]
 
 
 def test_it_creates_people_with_normalized_values_and_says_so_in_their_history(seller):
     batch = run_import(
-        seller, "people", [*PEOPLE, ["Matti", "Virtanen", "Matti@Virtanen.FI", "040 123 4567", "p1"]]
+        seller,
+        "people",
+        [*PEOPLE, ["Matti", "Virtanen", "Matti@Virtanen.FI", "040 123 4567", "p1"]],
     )
 
     person = Person.objects.get()
@@ -33,8 +35,13 @@ def test_it_updates_the_record_a_row_matches_by_email_and_keeps_empty_cells_from
     seller,
 ):
     person = services.person_create(
-        actor=seller, values={"first_name": "Matti", "last_name": "Virtanen",
-                              "email": "matti@virtanen.fi", "job_title": "CEO"}  # fmt: skip
+        actor=seller,
+        values={
+            "first_name": "Matti",
+            "last_name": "Virtanen",
+            "email": "matti@virtanen.fi",
+            "job_title": "CEO",
+        },
     )
 
     batch = run_import(
@@ -50,8 +57,9 @@ def test_it_updates_the_record_a_row_matches_by_email_and_keeps_empty_cells_from
 def test_it_skips_a_matched_record_when_asked_to(seller):
     services.person_create(actor=seller, values={"last_name": "Virtanen", "email": "m@v.fi"})
 
-    batch = run_import(seller, "people", [*PEOPLE, ["", "Virtanen", "m@v.fi", "040 123 4567", ""]],
-                       on_match="skip")  # fmt: skip
+    batch = run_import(
+        seller, "people", [*PEOPLE, ["", "Virtanen", "m@v.fi", "040 123 4567", ""]], on_match="skip"
+    )
 
     assert outcomes(batch) == [(2, "skipped")]
     assert Person.objects.get().phone == ""
@@ -59,7 +67,8 @@ def test_it_skips_a_matched_record_when_asked_to(seller):
 
 def test_a_likely_duplicate_by_the_guard_is_skipped_and_reported_never_merged(seller, teammate):
     services.person_create(
-        actor=teammate, values={"first_name": "Matti", "last_name": "Virtanen", "phone": "0401234567"}
+        actor=teammate,
+        values={"first_name": "Matti", "last_name": "Virtanen", "phone": "0401234567"},
     )
 
     batch = run_import(
@@ -128,10 +137,15 @@ def test_a_reimport_finds_the_record_by_its_source_id_even_after_a_rename(seller
 
 
 def test_it_does_not_update_a_record_the_importer_may_not_change(seller, outsider):
-    services.organization_create(actor=outsider, values={"name": "Toisen Oy", "business_id": "0112038-9"})
+    services.organization_create(
+        actor=outsider, values={"name": "Toisen Oy", "business_id": "0112038-9"}
+    )
 
-    batch = run_import(seller, "organizations", [["Nimi", "Y-tunnus", "Kaupunki"],
-                                                 ["Toisen Oy", "0112038-9", "Oulu"]])  # fmt: skip
+    batch = run_import(
+        seller,
+        "organizations",
+        [["Nimi", "Y-tunnus", "Kaupunki"], ["Toisen Oy", "0112038-9", "Oulu"]],
+    )
 
     [row] = batch.rows.all()
     assert row.outcome == "failed"

@@ -22,19 +22,23 @@ ROWS = [
 ]
 
 
-def test_undo_trashes_what_the_import_created_and_restores_what_it_changed_exactly(
-    seller, admin
-):
+def test_undo_trashes_what_the_import_created_and_restores_what_it_changed_exactly(seller, admin):
     old = services.organization_create(actor=seller, values={"name": "Vanha Oy"})
     matti = services.person_create(
         actor=seller,
-        values={"first_name": "Matti", "last_name": "Virtanen", "email": "matti@virtanen.fi",
-                "phone": "040 123 4567", "job_title": "CEO"},  # fmt: skip
+        values={
+            "first_name": "Matti",
+            "last_name": "Virtanen",
+            "email": "matti@virtanen.fi",
+            "phone": "040 123 4567",
+            "job_title": "CEO",
+        },
     )
     before = snapshot(Person.objects.get(pk=matti.pk))
     batch = run_import(seller, "people", ROWS)
     assert (batch.created_count, batch.updated_count) == (1, 1)
-    assert Tag.objects.count() == 2 and Organization.objects.count() == 2
+    assert Tag.objects.count() == 2
+    assert Organization.objects.count() == 2
 
     result = imports.import_undo(actor=admin, batch=batch)
 

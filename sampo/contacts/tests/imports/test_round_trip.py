@@ -16,14 +16,43 @@ from sampo.contacts.imports.fields import clean_text
 from sampo.contacts.imports.readers import read_table
 from sampo.contacts.models import Organization, Person, RelationshipType, Tag
 from sampo.core.history import snapshot
-from sampo.lib.spreadsheets import FORMULA_TRIGGERS, neutralize, write_csv, write_xlsx
+from sampo.lib.spreadsheets import FORMULA_TRIGGERS, write_csv, write_xlsx
 
-PERSON_FIELDS = ["first_name", "last_name", "job_title", "email", "phone", "mobile", "city",
-                 "country", "preferred_language", "owner", "tags"]  # fmt: skip
-ORGANIZATION_FIELDS = ["name", "business_id", "relationship_types", "industry", "owner", "email",
-                       "phone", "website", "street", "postal_code", "city", "country",
-                       "postal_street", "postal_postal_code", "postal_city", "billing_street",
-                       "billing_postal_code", "billing_city", "billing_email", "tags"]  # fmt: skip
+PERSON_FIELDS = [
+    "first_name",
+    "last_name",
+    "job_title",
+    "email",
+    "phone",
+    "mobile",
+    "city",
+    "country",
+    "preferred_language",
+    "owner",
+    "tags",
+]
+ORGANIZATION_FIELDS = [
+    "name",
+    "business_id",
+    "relationship_types",
+    "industry",
+    "owner",
+    "email",
+    "phone",
+    "website",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "postal_street",
+    "postal_postal_code",
+    "postal_city",
+    "billing_street",
+    "billing_postal_code",
+    "billing_city",
+    "billing_email",
+    "tags",
+]
 
 
 def _state(record, names):
@@ -56,19 +85,35 @@ def test_people_exported_and_imported_again_are_the_same(seller, teammate, fmt, 
     vip = Tag.objects.create(name="VIP")
     services.person_create(
         actor=seller,
-        values={"first_name": "Matti", "last_name": "Virtanen", "email": "matti@porssi.fi",
-                "phone": "03 1234 5678", "mobile": "+36 30 123 4567", "city": "Tampere",
-                "country": "FI", "preferred_language": "fi", "job_title": "=Johtaja",
-                "owner": teammate, "tags": [vip]},  # fmt: skip
+        values={
+            "first_name": "Matti",
+            "last_name": "Virtanen",
+            "email": "matti@porssi.fi",
+            "phone": "03 1234 5678",
+            "mobile": "+36 30 123 4567",
+            "city": "Tampere",
+            "country": "FI",
+            "preferred_language": "fi",
+            "job_title": "=Johtaja",
+            "owner": teammate,
+            "tags": [vip],
+        },
         organization=organization,
     )
     services.person_create(
         actor=seller,
-        values={"first_name": "Eszter", "last_name": "Nagy", "country": "HU",
-                "preferred_language": "hu", "city": "Győr"},  # fmt: skip
+        values={
+            "first_name": "Eszter",
+            "last_name": "Nagy",
+            "country": "HU",
+            "preferred_language": "hu",
+            "city": "Győr",
+        },
     )
     before = sorted(_state(p, PERSON_FIELDS).items().__repr__() for p in Person.objects.all())
-    memberships = sorted((m.person.last_name, m.organization_id) for m in organization.memberships.all())
+    memberships = sorted(
+        (m.person.last_name, m.organization_id) for m in organization.memberships.all()
+    )
     content = _export("people", seller, fmt, language)
     _hard_delete(Person)
 
@@ -79,18 +124,31 @@ def test_people_exported_and_imported_again_are_the_same(seller, teammate, fmt, 
     assert batch.created_count == 2, list(batch.rows.values_list("message", flat=True))
     after = sorted(_state(p, PERSON_FIELDS).items().__repr__() for p in Person.objects.all())
     assert after == before
-    assert sorted((m.person.last_name, m.organization_id) for m in organization.memberships.all()) == memberships
+    assert (
+        sorted((m.person.last_name, m.organization_id) for m in organization.memberships.all())
+        == memberships
+    )
 
 
 def test_organizations_exported_and_imported_again_are_the_same(seller, admin):
     customer = RelationshipType.objects.get(code="customer")
     services.organization_create(
         actor=seller,
-        values={"name": "Rakennus Virtanen Oy", "business_id": "0112038-9", "city": "Tampere",
-                "phone": "03 1234 5678", "email": "info@virtanen.fi", "website": "https://virtanen.fi",
-                "street": "Hämeenkatu 1", "postal_code": "33100", "billing_email": "lasku@virtanen.fi",
-                "relationship_types": [customer], "tags": [Tag.objects.create(name="Rakennus")],
-                "industry": None, "country": "FI"},  # fmt: skip
+        values={
+            "name": "Rakennus Virtanen Oy",
+            "business_id": "0112038-9",
+            "city": "Tampere",
+            "phone": "03 1234 5678",
+            "email": "info@virtanen.fi",
+            "website": "https://virtanen.fi",
+            "street": "Hämeenkatu 1",
+            "postal_code": "33100",
+            "billing_email": "lasku@virtanen.fi",
+            "relationship_types": [customer],
+            "tags": [Tag.objects.create(name="Rakennus")],
+            "industry": None,
+            "country": "FI",
+        },
     )
     before = [_state(o, ORGANIZATION_FIELDS) for o in Organization.objects.all()]
     content = _export("organizations", seller, "xlsx", "fi")
@@ -106,9 +164,15 @@ def test_organizations_exported_and_imported_again_are_the_same(seller, admin):
 
 # Text a person could type into a name or title field: any printable characters, including
 # ones that start a formula. Leading and trailing spaces are not kept by the register.
-_text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40
-).map(str.strip).filter(bool)
+_text = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")),
+        min_size=1,
+        max_size=40,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 @given(value=st.one_of(_text, st.sampled_from(["=1+2", "+358", "-5", "@home", "=HYPERLINK()"])))
