@@ -15,8 +15,8 @@ CASCADE_ALLOWED = {
     ("contacts.Membership", "person"),  # a person's job in an organization
     ("contacts.Membership", "organization"),
     ("contacts.KeyFigure", "organization"),  # an organization's figures for a year
-    ("core.HistoryEntry", "content_type"),
-    ("contacts.ImportRow", "batch"),  # what each row of an import became  # history of a record type that no longer exists
+    ("core.HistoryEntry", "content_type"),  # history of a record type that no longer exists
+    ("contacts.ImportRow", "batch"),  # what each row of an import became
 }
 SAMPO_APPS = {"core", "accounts", "contacts"}
 
