@@ -17,9 +17,7 @@ ROWS = "Etunimi;Sukunimi;Sähköposti\n" + "".join(
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_worker_runs_a_queued_import_to_the_end(
-    sampo: Sampo, queue: TaskQueue, seller
-) -> None:
+def test_the_worker_runs_a_queued_import_to_the_end(sampo: Sampo, queue: TaskQueue, seller) -> None:
     batch = services.import_upload(
         actor=seller, kind="people", file_name="henkilot.csv", content=ROWS.encode("cp1252")
     )
