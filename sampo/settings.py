@@ -280,6 +280,11 @@ else:
 # --- Records --------------------------------------------------------------------------------
 
 TRASH_RETENTION_DAYS = env_int("SAMPO_TRASH_RETENTION_DAYS", 30)
+# Imports: the largest file accepted, how long an admin may undo one, and how long an
+# uploaded file that was never imported is kept.
+IMPORT_MAX_BYTES = env_int("SAMPO_IMPORT_MAX_MB", 50) * 1024 * 1024
+IMPORT_UNDO_HOURS = env_int("SAMPO_IMPORT_UNDO_HOURS", 72)
+IMPORT_FILE_RETENTION_DAYS = env_int("SAMPO_IMPORT_FILE_RETENTION_DAYS", 7)
 
 # --- Security -------------------------------------------------------------------------------
 

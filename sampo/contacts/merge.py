@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from sampo.accounts.models import User
 from sampo.contacts import access
-from sampo.contacts.models import Merge, Organization, Person
+from sampo.contacts.models import ExternalId, Merge, Organization, Person
 from sampo.core import history, records
 from sampo.core.models import HistoryEntry
 from sampo.lib.text import fold
@@ -172,12 +172,20 @@ def _link_entry(link_model: type[models.Model], field: Any, pk: Any, old: Any) -
     return {"model": link_model._meta.label, "pk": pk, "field": field.attname, "from": old}
 
 
+def _generic_references() -> list[tuple[type[models.Model], bool]]:
+    """Rows that point at a record by (content type, object id) rather than a foreign key:
+    history entries (the id kept as text) and the import's source ids."""
+    return [(HistoryEntry, True), (ExternalId, False)]
+
+
 def _move_history(model: type[Record], other: Record, survivor: Record, merge: Merge) -> None:
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-    entries = HistoryEntry.objects.filter(content_type=content_type, object_id=str(other.pk))
-    ids = list(entries.values_list("pk", flat=True))
-    entries.update(object_id=str(survivor.pk))
-    merge.moved_history.append({"from": other.pk, "entries": ids})
+    for reference, as_text in _generic_references():
+        old = str(other.pk) if as_text else other.pk
+        rows = reference._base_manager.filter(content_type=content_type, object_id=old)
+        ids = list(rows.values_list("pk", flat=True))
+        rows.update(object_id=str(survivor.pk) if as_text else survivor.pk)
+        merge.moved_history.append({"model": reference._meta.label, "from": old, "entries": ids})
 
 
 @transaction.atomic
@@ -208,7 +216,8 @@ def merge_undo(*, actor: User, merge: Merge) -> Record:
             setattr(row, field.attname, field.to_python(dropped["fields"][field.attname]))
         row.save(force_insert=True)
     for moved in merge.moved_history:
-        HistoryEntry.objects.filter(pk__in=moved["entries"]).update(object_id=str(moved["from"]))
+        reference = apps.get_model(moved["model"])
+        reference._base_manager.filter(pk__in=moved["entries"]).update(object_id=moved["from"])
     survivor = model._base_manager.get(pk=survivor.pk)  # the links above may have changed it
     before = history.snapshot(survivor)
     for field in _state_fields(model):

@@ -325,3 +325,23 @@ class Merge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type_id}:{self.survivor_id} <- {self.merged_ids}"
+
+
+# The import sub-domain keeps its models in its own package; imported here so that Django
+# finds them as models of this app.
+from sampo.contacts.imports.models import ExternalId, ImportBatch, ImportRow  # noqa: E402
+
+__all__ = [
+    "COUNTRY_CHOICES",
+    "ExternalId",
+    "ImportBatch",
+    "ImportRow",
+    "Industry",
+    "KeyFigure",
+    "Membership",
+    "Merge",
+    "Organization",
+    "Person",
+    "RelationshipType",
+    "Tag",
+]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sampo.contacts import selectors
 from sampo.contacts.models import Organization, Person
-from sampo.core import events, navigation, search, trash
+from sampo.core import events, navigation, schedules, search, trash
 
 
 def _is_admin(user: object) -> bool:
@@ -23,6 +23,9 @@ navigation.register(
 navigation.register(
     label=_("Tags"), url_name="register:tags", section="admin", order=40, visible_to=_is_admin
 )
+navigation.register(
+    label=_("Imports"), url_name="contacts:imports", section="admin", order=50, visible_to=_is_admin
+)
 trash.register(Organization)
 trash.register(Person)
 events.register_event("joined_organization", _("added to an organization"))
@@ -30,6 +33,15 @@ events.register_event("left_organization", _("ended a membership"))
 events.register_event("key_figures_changed", _("changed the key figures"))
 events.register_event("merged", _("merged duplicates into this record"))
 events.register_event("merge_undone", _("undid a merge"))
+# Translators: each follows the name of who ran the import ("Anna Kallio imported from a file").
+events.register_event("import_created", _("imported from a file"))
+events.register_event("import_updated", _("updated from an imported file"))
+events.register_event("import_undone", _("undid an import"))
+schedules.register(
+    name="sampo:discard-stale-import-files",
+    func="sampo.contacts.imports.tasks.discard_stale_import_files",
+    cron="45 3 * * *",
+)
 search.register(
     key="organizations",
     label=_("Organizations"),

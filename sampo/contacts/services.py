@@ -100,6 +100,11 @@ def _normalize_person(values: dict[str, Any], current: Person | None = None) -> 
     return values
 
 
+# The importer normalizes whole chunks of rows the same way before writing them in bulk.
+normalize_organization_values = _normalize_organization
+normalize_person_values = _normalize_person
+
+
 def organization_create(
     *, actor: User | None, values: dict[str, Any], allow_duplicate: bool = False
 ) -> Organization:

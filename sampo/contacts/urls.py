@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sampo.contacts import merge_views, views
+from sampo.contacts.imports import views as import_views
 
 app_name = "contacts"
 
@@ -40,4 +41,21 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/delete/", views.person_delete, name="person_delete"),
+    path("imports/", import_views.import_list, name="imports"),
+    path("imports/new/", import_views.import_new, name="import_new"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import"),
+    path("imports/<int:pk>/mapping/", import_views.import_mapping, name="import_mapping"),
+    path("imports/<int:pk>/preview/", import_views.import_preview, name="import_preview"),
+    path("imports/<int:pk>/run/", import_views.import_run, name="import_run"),
+    path("imports/<int:pk>/undo/", import_views.import_undo, name="import_undo"),
+    path(
+        "imports/<int:pk>/not-imported.csv",
+        import_views.import_failed_csv,
+        name="import_failed_csv",
+    ),
+    path(
+        "imports/<int:pk>/not-imported.xlsx",
+        import_views.import_failed_xlsx,
+        name="import_failed_xlsx",
+    ),
 ]

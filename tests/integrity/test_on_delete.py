@@ -17,6 +17,7 @@ CASCADE_ALLOWED = {
     ("contacts.KeyFigure", "organization"),  # an organization's figures for a year
     ("core.HistoryEntry", "content_type"),  # history of a record type that no longer exists
     ("activities.Attachment", "activity"),  # a file kept with an activity
+    ("contacts.ImportRow", "batch"),  # what each row of an import became
 }
 
 

@@ -3,12 +3,20 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sampo.contacts import merge, services
-from sampo.contacts.models import Membership, Organization, Person, RelationshipType, Tag
+from sampo.contacts.models import (
+    ExternalId,
+    Membership,
+    Organization,
+    Person,
+    RelationshipType,
+    Tag,
+)
 from sampo.core.models import HistoryEntry
 
 
@@ -191,3 +199,22 @@ def test_merge_conserves_every_link_and_undo_restores_exactly(seller, graph):
     merge.merge_undo(actor=seller, merge=done)
 
     assert _link_state(ids) == before
+
+
+def test_source_ids_follow_the_merge_so_a_re_import_finds_the_survivor(seller):
+    survivor = _org(seller, "Virtanen Oy")
+    other = _org(seller, "Virtanen")
+    source_id = ExternalId.objects.create(
+        source="erp",
+        content_type=ContentType.objects.get_for_model(Organization),
+        object_id=other.pk,
+        external_id="C-1001",
+    )
+
+    done = merge.record_merge(actor=seller, survivor=survivor, others=[other])
+    source_id.refresh_from_db()
+    assert source_id.object_id == survivor.pk
+
+    merge.merge_undo(actor=seller, merge=done)
+    source_id.refresh_from_db()
+    assert source_id.object_id == other.pk

@@ -1,0 +1,179 @@
+"""Which column goes into which field: guessed from the headers (English, Finnish, Hungarian,
+Outlook's and Google Contacts' exports, and Sampo's own exports in any of its languages), then
+corrected by the user."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from sampo.contacts import exports
+from sampo.contacts.imports.fields import LANGUAGES, NOT_FIELDS, targets
+from sampo.contacts.imports.models import ImportKind
+from sampo.contacts.models import Organization, Person
+from sampo.lib.text import fold
+
+_COMMON = {
+    "email": "email, e-mail, e mail, email address, e-mail address, mail, sähköposti, "
+    "sähköpostiosoite, s-posti, sposti, e-mail cím, email cím, e-mail-cím, emailcím, "
+    "e-mail 1 - value, email 1 - value",
+    "phone": "phone, telephone, phone number, tel, work phone, business phone, "
+    "phone 1 - value, puhelin, puhelinnumero, puh, työpuhelin, telefon, telefonszám, "
+    "vezetékes telefon",
+    "street": "address, street, street address, visiting address, business street, "
+    "home street, address 1 - street, osoite, katuosoite, käyntiosoite, lähiosoite, "
+    "cím, utca, utca, házszám, székhely",
+    "postal_code": "postal code, zip, zip code, postcode, post code, business postal code, "
+    "home postal code, address 1 - postal code, postinumero, postinro, irányítószám, irsz",
+    "city": "city, town, business city, home city, address 1 - city, kaupunki, "
+    "postitoimipaikka, paikkakunta, kotikunta, kunta, város, település, helység",
+    "country": "country, country/region, business country/region, home country/region, "
+    "address 1 - country, maa, valtio, ország",
+    "owner": "owner, account owner, sales rep, salesperson, omistaja, vastuumyyjä, myyjä, "
+    "vastuuhenkilö, tulajdonos, felelős, értékesítő, üzletkötő",
+    "tags": "tags, tag, categories, keywords, tunnisteet, avainsanat, tagit, luokat, "
+    "címkék, címke, kategóriák",
+    "notes": "notes, note, comments, comment, description, remarks, muistiinpanot, "
+    "lisätiedot, huomiot, huomautukset, kuvaus, megjegyzés, megjegyzések, leírás",
+    "source_id": "id, source id, external id, record id, tunniste, id-tunnus, ulkoinen id, "
+    "azonosító, külső azonosító",
+}
+
+ALIASES: dict[str, dict[str, str]] = {
+    ImportKind.ORGANIZATIONS: {
+        **_COMMON,
+        "name": "name, company, company name, organization, organisation, organization name, "
+        "account, account name, customer, customer name, nimi, yritys, yrityksen nimi, "
+        "yritysnimi, organisaatio, toiminimi, asiakas, név, cégnév, cég neve, cég, szervezet, "
+        "vállalat, ügyfél, ügyfél neve",
+        "business_id": "business id, vat, vat number, vat id, company id, registration number, "
+        "org number, y-tunnus, ytunnus, y tunnus, alv-tunnus, alv-numero, adószám, adoszam, "
+        "közösségi adószám, cégjegyzékszám",
+        "website": "website, web, www, url, homepage, web site, web page, kotisivu, kotisivut, "
+        "verkkosivu, verkkosivut, www-osoite, weboldal, honlap, webcím, weblap",
+        "postal_street": "postal address, mailing address, postiosoite, levelezési cím, postacím",
+        "postal_postal_code": "postal address postal code, postiosoitteen postinumero",
+        "postal_city": "postal address city, postiosoitteen postitoimipaikka",
+        "billing_street": "billing address, invoicing address, laskutusosoite, számlázási cím",
+        "billing_postal_code": "billing postal code, laskutuksen postinumero, "
+        "számlázási irányítószám",
+        "billing_city": "billing city, laskutuksen postitoimipaikka, számlázási város",
+        "billing_email": "billing email, invoice email, invoicing email, "
+        "laskutussähköposti, laskutuksen sähköposti, számlázási e-mail, számlázási email",
+        "industry": "industry code, industry, nace, nace code, toimiala, toimialakoodi, "
+        "tol, tol 2008, iparág, iparági kód, teáor, teáor kód",
+        "relationship_types": "relationship, relationship type, relationship types, type, "
+        "customer type, suhde, suhdetyyppi, asiakkuus, tyyppi, kapcsolat, kapcsolat típusa, "
+        "típus",
+        "source_id": _COMMON["source_id"] + ", customer id, customer number, account id, "
+        "company id in source, asiakasnumero, asiakasnro, asiakastunnus, ügyfélszám, "
+        "ügyfélazonosító, cégazonosító",
+    },
+    ImportKind.PEOPLE: {
+        **_COMMON,
+        "first_name": "first name, firstname, given name, forename, etunimi, etunimet, "
+        "keresztnév, utónév",
+        "last_name": "last name, lastname, surname, family name, sukunimi, vezetéknév, családnév",
+        "full_name": "name, full name, contact, contact name, person, nimi, koko nimi, "
+        "yhteyshenkilö, henkilö, név, teljes név, kapcsolattartó",
+        "job_title": "title, job title, position, organization 1 - title, organization title, "
+        "tehtävä, titteli, asema, nimike, tehtävänimike, ammatti, beosztás, munkakör, pozíció",
+        "mobile": "mobile, mobile phone, mobile number, cell, cell phone, phone 2 - value, "
+        "matkapuhelin, kännykkä, gsm, mobiili, mobiilinumero, mobil, mobiltelefon, mobilszám",
+        "preferred_language": "language, preferred language, kieli, asiointikieli, "
+        "nyelv, preferált nyelv",
+        "organization": "company, organization, organisation, organization 1 - name, "
+        "organization name, employer, company name, yritys, organisaatio, työpaikka, "
+        "työnantaja, yrityksen nimi, cég, cégnév, szervezet, munkahely, munkáltató",
+        "organization_business_id": "company business id, organization business id, "
+        "company vat, yrityksen y-tunnus, y-tunnus, ytunnus, cég adószáma, adószám",
+        "organization_source_id": "organization id, company id, account id, organization "
+        "source id, yrityksen tunnus, yritys id, asiakasnumero, cég azonosító, cégazonosító, "
+        "ügyfélszám",
+        "role": "role, role in organization, rooli, szerep, szerepkör",
+        "source_id": _COMMON["source_id"] + ", contact id, person id, henkilön tunnus, "
+        "yhteyshenkilön tunnus, személy azonosító",
+    },
+}
+
+# The register's own exports, in every language: what they write, the import reads back.
+_EXPORT_EXTRAS = {
+    ImportKind.ORGANIZATIONS: {"Industry code": "industry"},
+    ImportKind.PEOPLE: {"Current organizations": "organization"},
+}
+_NOT_ALIASES = {"industry"}  # the export's industry column holds the name; its code comes first
+
+
+def header_key(header: str) -> str:
+    return re.sub(r"[\s_]+", " ", fold(header).replace("*", "")).strip(" :.")
+
+
+@cache
+def _aliases(kind: str) -> dict[str, str]:
+    model = Organization if kind == ImportKind.ORGANIZATIONS else Person
+    known: dict[str, str] = {}
+    for target, words in ALIASES[ImportKind(kind)].items():
+        for word in words.split(","):
+            known.setdefault(header_key(word), target)
+    for language in LANGUAGES:
+        with translation.override(language):
+            for target in targets(kind):
+                if target in NOT_FIELDS or target in _NOT_ALIASES:
+                    continue
+                field: Any = model._meta.get_field(target)
+                name = str(field.verbose_name)
+                known.setdefault(header_key(name), target)
+            for column in exports.ORGANIZATION_COLUMNS + exports.PERSON_COLUMNS:
+                label = header_key(str(capfirst(column.label)))
+                for english, target in _EXPORT_EXTRAS[ImportKind(kind)].items():
+                    if _english(column.label) == english:
+                        known.setdefault(label, target)
+    return known
+
+
+def _english(label: object) -> str:
+    with translation.override("en"):
+        return str(capfirst(str(label)))
+
+
+def guess_mapping(kind: str, headers: list[str]) -> list[str]:
+    """A target per column ("" where none fits); each target is given to one column only."""
+    known = _aliases(kind)
+    taken: set[str] = set()
+    mapping = []
+    for header in headers:
+        target = known.get(header_key(header), "")
+        if target in taken:
+            target = ""
+        taken.add(target)
+        mapping.append(target)
+    return mapping
+
+
+def validate_mapping(kind: str, mapping: list[str]) -> list[str]:
+    """The mapping as given, or a ValidationError saying what is wrong with it."""
+    allowed = targets(kind)
+    unknown = [t for t in mapping if t and t not in allowed]
+    if unknown:
+        raise ValidationError(_("Unknown field “%(field)s”.") % {"field": unknown[0]})
+    used = [t for t in mapping if t]
+    twice = sorted({t for t in used if used.count(t) > 1})
+    if twice:
+        raise ValidationError(
+            _("Each field can take one column only; “%(field)s” has several.")
+            % {"field": allowed[twice[0]].label}
+        )
+    needed = {"name"} if kind == ImportKind.ORGANIZATIONS else {"last_name", "full_name"}
+    if not needed & set(used):
+        if kind == ImportKind.ORGANIZATIONS:
+            raise ValidationError(_("Choose the column that holds the organization's name."))
+        raise ValidationError(
+            _("Choose the column that holds the person's last name (or full name).")
+        )
+    return mapping

@@ -1,0 +1,167 @@
+"""Finding the existing records a chunk of rows may be: by the keys the user chose to match on
+(source id, business ID, email, name) and by the register's duplicate guard (business ID,
+email, phone, name and place), with a few queries per chunk rather than a few per row."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.db.models.functions import Lower
+
+from sampo.contacts.imports.models import ExternalId, ImportKind
+from sampo.contacts.models import Organization, Person
+from sampo.lib.text import fold
+
+MATCH_KEYS = {
+    ImportKind.ORGANIZATIONS: ("source_id", "business_id", "email", "name"),
+    ImportKind.PEOPLE: ("source_id", "email", "name"),
+}
+
+
+def row_keys(kind: str, values: dict[str, Any], source_id: str) -> dict[str, list[str]]:
+    """The keys a row can be found by, normalized as the register stores them."""
+    keys: dict[str, list[str]] = defaultdict(list)
+    if source_id:
+        keys["source_id"].append(source_id)
+    if values.get("email"):
+        keys["email"].append(values["email"].lower())
+    if kind == ImportKind.ORGANIZATIONS:
+        if values.get("business_id_key"):
+            keys["business_id"].append(values["business_id_key"])
+        if values.get("phone"):
+            keys["phone"].append(values["phone"])
+        if values.get("name_folded"):
+            keys["name"].append(values["name_folded"])
+    else:
+        keys["phone"] += [values[f] for f in ("phone", "mobile") if values.get(f)]
+        if values.get("last_name"):
+            keys["name"].append(values["name_folded"])
+    return keys
+
+
+def record_keys(kind: str, record: Any) -> dict[str, list[str]]:
+    keys: dict[str, list[str]] = defaultdict(list)
+    if record.email:
+        keys["email"].append(record.email.lower())
+    keys["name"].append(record.name_folded)
+    if kind == ImportKind.ORGANIZATIONS:
+        if record.business_id_key:
+            keys["business_id"].append(record.business_id_key)
+        if record.phone:
+            keys["phone"].append(record.phone)
+    else:
+        keys["phone"] += [n for n in (record.phone, record.mobile) if n]
+    return keys
+
+
+@dataclass
+class KeyIndex:
+    """Records (or pending rows) by each of their keys."""
+
+    by_key: dict[tuple[str, str], list[Any]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, item: Any, keys: dict[str, list[str]]) -> None:
+        for kind, values in keys.items():
+            for value in values:
+                if item not in self.by_key[(kind, value)]:
+                    self.by_key[(kind, value)].append(item)
+
+    def find(self, kind: str, values: list[str]) -> list[Any]:
+        found: list[Any] = []
+        for value in values:
+            found += [item for item in self.by_key.get((kind, value), []) if item not in found]
+        return found
+
+
+def _guard_hits(kind: str, index: KeyIndex, keys: dict[str, list[str]], city: str) -> list[Any]:
+    hits: list[Any] = []
+    for key in ("business_id", "email", "phone"):
+        hits += [r for r in index.find(key, keys.get(key, [])) if r not in hits]
+    for record in index.find("name", keys.get("name", [])):
+        # An organization's name alone is a duplicate only in the same place, as in the guard.
+        same_place = kind != ImportKind.ORGANIZATIONS or not city or fold(record.city) == city
+        if same_place and record not in hits:
+            hits.append(record)
+    return hits
+
+
+class ChunkMatcher:
+    """Existing records for one chunk of rows, fetched at once and locked for the chunk."""
+
+    def __init__(self, kind: str, source: str, rows: list[Any]) -> None:
+        self.kind = kind
+        self.model: Any = Organization if kind == ImportKind.ORGANIZATIONS else Person
+        self.content_type = ContentType.objects.get_for_model(self.model)
+        wanted: dict[str, set[str]] = defaultdict(set)
+        for row in rows:
+            for key, values in row.keys.items():
+                wanted[key].update(values)
+        self.source_ids: dict[str, int] = {}
+        if wanted["source_id"]:
+            self.source_ids = dict(
+                ExternalId.objects.filter(
+                    source=source,
+                    content_type=self.content_type,
+                    external_id__in=wanted["source_id"],
+                ).values_list("external_id", "object_id")
+            )
+        self.index = KeyIndex()
+        self.by_pk: dict[int, Any] = {}
+        for record in self._fetch(wanted):
+            self.by_pk[record.pk] = record
+            self.index.add(record, record_keys(kind, record))
+        self.known_source_ids: dict[int, set[str]] = defaultdict(set)
+        for external_id, pk in self.source_ids.items():
+            self.known_source_ids[pk].add(external_id)
+
+    def _fetch(self, wanted: dict[str, set[str]]) -> list[Any]:
+        condition = Q(pk__in=list(self.source_ids.values()))
+        if wanted["email"]:
+            condition |= Q(email_lower__in=wanted["email"])
+        if wanted["name"]:
+            condition |= Q(name_folded__in=wanted["name"])
+        if wanted["phone"]:
+            condition |= Q(phone__in=wanted["phone"])
+            if self.kind == ImportKind.PEOPLE:
+                condition |= Q(mobile__in=wanted["phone"])
+        if wanted["business_id"]:
+            condition |= Q(business_id_key__in=wanted["business_id"])
+        related = ("owner", "industry", "parent") if self.kind == ImportKind.ORGANIZATIONS else ()
+        m2m = ("tags", "relationship_types") if self.kind == ImportKind.ORGANIZATIONS else ("tags",)
+        rows = (
+            self.model.objects.annotate(email_lower=Lower("email"))
+            .filter(condition)
+            .select_related("owner", *related)
+            .prefetch_related(*m2m)
+            # Locked until the chunk commits, so that an edit made meanwhile is not overwritten.
+            .select_for_update(of=("self",))
+        )
+        return list(rows)
+
+    def matches(self, key: str, keys: dict[str, list[str]]) -> list[Any]:
+        if key == "source_id":
+            pks = [self.source_ids[v] for v in keys.get("source_id", []) if v in self.source_ids]
+            return [self.by_pk[pk] for pk in pks if pk in self.by_pk]
+        return self.index.find(key, keys.get(key, []))
+
+    def trashed_source_id(self, keys: dict[str, list[str]]) -> str:
+        """A source id that points to a record no longer in the register (in the trash)."""
+        for value in keys.get("source_id", []):
+            if value in self.source_ids and self.source_ids[value] not in self.by_pk:
+                return value
+        return ""
+
+    def likely_duplicates(self, keys: dict[str, list[str]], city: str) -> list[Any]:
+        return _guard_hits(self.kind, self.index, keys, city)
+
+
+def pending_duplicates(
+    kind: str, index: KeyIndex, keys: dict[str, list[str]], city: str
+) -> list[Any]:
+    """Rows of the same chunk waiting to be created that the row would duplicate."""
+    by_source = index.find("source_id", keys.get("source_id", []))
+    return by_source + [r for r in _guard_hits(kind, index, keys, city) if r not in by_source]

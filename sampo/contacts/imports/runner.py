@@ -1,0 +1,706 @@
+"""Rows written to the register, a chunk at a time.
+
+Each chunk is one transaction that writes its records, their tags, memberships, source ids
+and history in bulk, the result of each of its rows, and the batch's progress: after a crash
+the batch says exactly which rows are done, and a re-run goes on from there. A chunk that
+fails in bulk (a database error no validation foresaw) is written again row by row, so that
+only the guilty row fails and says why.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import DatabaseError, models, transaction
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from sampo.accounts.models import User
+from sampo.contacts import access
+from sampo.contacts.imports import fields as import_fields
+from sampo.contacts.imports.matching import (
+    ChunkMatcher,
+    KeyIndex,
+    pending_duplicates,
+    row_keys,
+)
+from sampo.contacts.imports.models import ExternalId, ImportBatch, ImportKind, ImportRow
+from sampo.contacts.imports.readers import Table, rows_from
+from sampo.contacts.models import Membership, Organization, Person, Tag
+from sampo.contacts.services import normalize_organization_values, normalize_person_values
+from sampo.core.history import tracked_fields
+from sampo.core.models import HistoryEntry
+from sampo.lib.business_ids import parse_business_id
+from sampo.lib.text import fold
+
+CHUNK_SIZE = 500
+Outcome = ImportRow.Outcome
+LINK_TARGETS = ("organization", "organization_business_id", "organization_source_id", "role")
+DERIVED = {"name_folded", "business_id_kind", "business_id_key"}
+
+
+@dataclass
+class Row:
+    number: int
+    cells: list[str]
+    values: dict[str, Any] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    relationship_types: list[Any] | None = None
+    source_id: str = ""
+    link: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    keys: dict[str, list[str]] = field(default_factory=dict)
+    city: str = ""
+
+
+def _messages(error: ValidationError, model: Any) -> list[str]:
+    if not hasattr(error, "error_dict"):
+        return list(error.messages)
+    found = []
+    for name, errors in error.error_dict.items():
+        try:
+            label = capfirst(str(model._meta.get_field(name).verbose_name))
+        except FieldDoesNotExist:  # a non-field error
+            label = ""
+        found += [
+            f"{label}: {message}" if label else message
+            for message in ValidationError(errors).messages
+        ]
+    return found
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _state(instance: models.Model, field_: Any) -> dict[str, Any]:
+    """A field's value and readable label, as core.history stores them."""
+    value = getattr(instance, field_.attname)
+    if field_.is_relation:
+        label = str(getattr(instance, field_.name) or "")
+    elif field_.choices:
+        label = str(getattr(instance, f"get_{field_.name}_display")())
+    else:
+        label = "" if value is None else str(value)
+    return {"value": value, "label": label}
+
+
+def _m2m_state(items: Iterable[Any]) -> dict[str, Any]:
+    ordered = sorted(items, key=lambda item: item.pk)
+    return {"value": [i.pk for i in ordered], "label": ", ".join(str(i) for i in ordered)}
+
+
+def _change(name: str, old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "field": name,
+        "old": old["value"],
+        "new": new["value"],
+        "old_label": old["label"],
+        "new_label": new["label"],
+    }
+
+
+class ImportContext:
+    """What one run of an import needs across its chunks: options, lookups, caches."""
+
+    def __init__(self, batch: ImportBatch, actor: User) -> None:
+        self.batch = batch
+        self.actor = actor
+        self.kind = batch.kind
+        self.model: Any = Organization if self.kind == ImportKind.ORGANIZATIONS else Person
+        self.content_type = ContentType.objects.get_for_model(self.model)
+        self.targets = import_fields.targets(self.kind)
+        self.mapping: list[str] = list(batch.mapping)
+        options = batch.options or {}
+        self.match: list[str] = list(options.get("match", []))
+        self.update = options.get("on_match", "update") == "update"
+        self.source: str = options.get("source") or "import"
+        self.lookups = import_fields.Lookups()
+        self.tags = {fold(tag.name): tag for tag in Tag.objects.all()}
+        self.m2m_names = [f.name for f in self.model._meta.many_to_many]
+        self.created_rows: dict[int, int] = {
+            pk: number
+            for pk, number in batch.rows.filter(outcome=Outcome.CREATED).values_list(
+                "record_id", "row_number"
+            )
+            if pk is not None
+        }
+        self.editable_owners: dict[int, bool] = {}
+        self.organization_ct = ContentType.objects.get_for_model(Organization)
+
+    # State that a rolled-back chunk must not leave behind.
+    def checkpoint(self) -> tuple[Any, ...]:
+        return (
+            dict(self.tags),
+            dict(self.created_rows),
+            list(self.batch.created_tags),
+            list(self.batch.created_organizations),
+        )
+
+    def restore(self, saved: tuple[Any, ...]) -> None:
+        tags, created, created_tags, created_organizations = copy.copy(saved)
+        self.tags, self.created_rows = tags, created
+        self.batch.created_tags, self.batch.created_organizations = (
+            created_tags,
+            created_organizations,
+        )
+
+    def can_edit(self, record: Any) -> bool:
+        if record.owner_id not in self.editable_owners:
+            self.editable_owners[record.owner_id] = access.can_edit(self.actor, record)
+        return self.editable_owners[record.owner_id]
+
+    def tag_objects(self, names: list[str]) -> list[Tag]:
+        found = []
+        for name in names:
+            key = fold(name)
+            if key not in self.tags:
+                self.tags[key] = Tag.objects.create(name=name[:60])
+                self.batch.created_tags.append(self.tags[key].pk)
+            found.append(self.tags[key])
+        return found
+
+
+# --- Parsing ------------------------------------------------------------------------------------
+
+
+def parse_row(ctx: ImportContext, number: int, cells: list[str]) -> Row:
+    row = Row(number, list(cells))
+    if any(cell.strip() for cell in cells[len(ctx.mapping) :]):
+        row.errors.append(_("This row has more cells than the header row has columns."))
+    raw: dict[str, Any] = {}
+    for index, key in enumerate(ctx.mapping):
+        text = import_fields.clean_text(cells[index]) if key and index < len(cells) else ""
+        if not text:
+            continue
+        target = ctx.targets[key]
+        try:
+            raw[key] = import_fields.convert(target, text, ctx.lookups)
+        except ValidationError as error:
+            row.errors += [f"{capfirst(str(target.label))}: {m}" for m in error.messages]
+    row.source_id = str(raw.pop("source_id", ""))[:200]
+    row.link = {key: raw.pop(key) for key in LINK_TARGETS if key in raw}
+    full_name = raw.pop("full_name", "")
+    if full_name and not (raw.get("first_name") or raw.get("last_name")):
+        raw["first_name"], raw["last_name"] = import_fields.split_full_name(full_name)
+    row.tags = raw.pop("tags", [])
+    row.relationship_types = raw.pop("relationship_types", None)
+    if not raw and not row.errors:
+        row.errors.append(_("The row has nothing in the columns chosen for import."))
+    normalize = (
+        normalize_organization_values
+        if ctx.kind == ImportKind.ORGANIZATIONS
+        else normalize_person_values
+    )
+    try:
+        row.values = normalize(raw)
+    except ValidationError as error:
+        row.errors += _messages(error, ctx.model)
+    row.keys = row_keys(ctx.kind, row.values, row.source_id)
+    row.city = fold(row.values.get("city", ""))
+    return row
+
+
+# --- Writing a chunk ----------------------------------------------------------------------------
+
+
+@dataclass
+class ChunkWork:
+    creates: list[tuple[Row, Any]] = field(default_factory=list)
+    updates: list[tuple[Row, Any, dict[str, Any], list[dict[str, Any]]]] = field(
+        default_factory=list
+    )
+    results: dict[int, ImportRow] = field(default_factory=dict)
+    pending: KeyIndex = field(default_factory=KeyIndex)
+    m2m: dict[int, dict[str, list[Any]]] = field(default_factory=dict)
+    links: dict[int, list[Organization]] = field(default_factory=dict)
+    external_ids: list[ExternalId] = field(default_factory=list)
+
+
+def _result(
+    ctx: ImportContext, row: Row, outcome: str, message: str = "", **extra: Any
+) -> ImportRow:
+    keep_cells = outcome not in {Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED}
+    return ImportRow(
+        batch=ctx.batch,
+        row_number=row.number,
+        outcome=outcome,
+        cells=row.cells if keep_cells else [],
+        message=message,
+        **extra,
+    )
+
+
+def _describe(record: Any) -> str:
+    return _("“%(record)s”, owned by %(owner)s") % {"record": record, "owner": record.owner}
+
+
+def write_chunk(ctx: ImportContext, chunk: list[tuple[int, list[str]]]) -> list[ImportRow]:
+    """The chunk written in bulk, or row by row when the bulk write hits a database error."""
+    saved = ctx.checkpoint()
+    try:
+        with transaction.atomic():
+            return _write(ctx, chunk)
+    except DatabaseError:
+        ctx.restore(saved)
+    results = []
+    for number, cells in chunk:
+        saved = ctx.checkpoint()
+        try:
+            with transaction.atomic():
+                results += _write(ctx, [(number, cells)])
+        except DatabaseError as error:
+            ctx.restore(saved)
+            results.append(_result(ctx, Row(number, list(cells)), Outcome.FAILED, str(error)))
+    return results
+
+
+def _write(ctx: ImportContext, chunk: list[tuple[int, list[str]]]) -> list[ImportRow]:
+    rows = [parse_row(ctx, number, cells) for number, cells in chunk]
+    matcher = ChunkMatcher(ctx.kind, ctx.source, [r for r in rows if not r.errors])
+    work = ChunkWork()
+    organizations = _OrganizationLinks(ctx, rows) if ctx.kind == ImportKind.PEOPLE else None
+    for row in rows:
+        if row.errors:
+            work.results[row.number] = _result(ctx, row, Outcome.FAILED, " ".join(row.errors))
+            continue
+        if organizations is not None:
+            try:
+                work.links[row.number] = organizations.resolve(row)
+            except ValidationError as error:
+                work.results[row.number] = _result(ctx, row, Outcome.FAILED, error.messages[0])
+                continue
+        _decide(ctx, row, matcher, work)
+    _create(ctx, work)
+    _update(ctx, work)
+    ExternalId.objects.bulk_create(work.external_ids)
+    results = [work.results[row.number] for row in rows]
+    ImportRow.objects.bulk_create(results)
+    return results
+
+
+def _decide(ctx: ImportContext, row: Row, matcher: ChunkMatcher, work: ChunkWork) -> None:
+    for key in ctx.match:
+        found = matcher.matches(key, row.keys)
+        if len(found) > 1:
+            names = "; ".join(_describe(record) for record in found[:3])
+            message = _("Matches several existing records: %(records)s.") % {"records": names}
+            work.results[row.number] = _result(ctx, row, Outcome.DUPLICATE, message)
+            return
+        if found:
+            _matched(ctx, row, found[0], matcher, work)
+            return
+    if trashed := matcher.trashed_source_id(row.keys):
+        message = _(
+            "The record with source id “%(id)s” is in the trash: restore it and import again."
+        ) % {"id": trashed}
+        work.results[row.number] = _result(ctx, row, Outcome.FAILED, message)
+        return
+    if earlier := pending_duplicates(ctx.kind, work.pending, row.keys, row.city):
+        message = _("Same as row %(row)d of this file.") % {"row": earlier[0].number}
+        work.results[row.number] = _result(ctx, row, Outcome.DUPLICATE, message)
+        return
+    if existing := matcher.likely_duplicates(row.keys, row.city):
+        message = _("Likely a duplicate of %(record)s.") % {"record": _describe(existing[0])}
+        work.results[row.number] = _result(ctx, row, Outcome.DUPLICATE, message)
+        return
+    _plan_create(ctx, row, work)
+
+
+def _matched(
+    ctx: ImportContext, row: Row, record: Any, matcher: ChunkMatcher, work: ChunkWork
+) -> None:
+    if record.pk in ctx.created_rows:
+        message = _("Same as row %(row)d of this file.") % {"row": ctx.created_rows[record.pk]}
+        work.results[row.number] = _result(ctx, row, Outcome.DUPLICATE, message)
+        return
+    if not ctx.update:
+        message = _("Exists already: %(record)s.") % {"record": _describe(record)}
+        work.results[row.number] = _result(ctx, row, Outcome.SKIPPED, message, record_id=record.pk)
+        return
+    if not ctx.can_edit(record):
+        message = _("You may not change %(record)s.") % {"record": _describe(record)}
+        work.results[row.number] = _result(ctx, row, Outcome.FAILED, message, record_id=record.pk)
+        return
+    if row.source_id and row.source_id in matcher.source_ids:
+        if matcher.source_ids[row.source_id] != record.pk:
+            message = _("The source id “%(id)s” belongs to another record.") % {"id": row.source_id}
+            work.results[row.number] = _result(ctx, row, Outcome.FAILED, message)
+            return
+        new_source_id = ""
+    else:
+        new_source_id = row.source_id
+    if _plan_update(ctx, row, record, work) and new_source_id:
+        work.external_ids.append(_external_id(ctx, new_source_id, record.pk))
+
+
+def _external_id(ctx: ImportContext, value: str, pk: int) -> ExternalId:
+    return ExternalId(
+        source=ctx.source,
+        content_type=ctx.content_type,
+        object_id=pk,
+        external_id=value,
+        batch=ctx.batch,
+    )
+
+
+def _plan_create(ctx: ImportContext, row: Row, work: ChunkWork) -> None:
+    values = dict(row.values)
+    values.setdefault("owner", ctx.actor)
+    instance = ctx.model(**values, created_by=ctx.actor, updated_by=ctx.actor)
+    try:
+        instance.full_clean(exclude=ctx.m2m_names, validate_unique=False)
+    except ValidationError as error:
+        message = " ".join(_messages(error, ctx.model))
+        work.results[row.number] = _result(ctx, row, Outcome.FAILED, message)
+        return
+    work.m2m[row.number] = {"tags": ctx.tag_objects(row.tags)}
+    if row.relationship_types is not None:
+        work.m2m[row.number]["relationship_types"] = row.relationship_types
+    work.creates.append((row, instance))
+    work.pending.add(row, row.keys)
+
+
+def _plan_update(ctx: ImportContext, row: Row, record: Any, work: ChunkWork) -> bool:
+    changes: dict[str, Any] = {}
+    history: list[dict[str, Any]] = []
+    values = {k: v for k, v in row.values.items() if k not in DERIVED}
+    for name, value in values.items():
+        field_ = record._meta.get_field(name)
+        new_value = _json(value)
+        if getattr(record, field_.attname) == new_value:
+            continue
+        before = _state(record, field_)
+        setattr(record, field_.name if isinstance(value, models.Model) else field_.attname, value)
+        history.append(_change(field_.name, before, _state(record, field_)))
+        changes[field_.attname] = [before["value"], new_value]
+    _derive(ctx.kind, record, row.values)
+    m2m_new = {"tags": ctx.tag_objects(row.tags)}
+    if row.relationship_types is not None:
+        m2m_new["relationship_types"] = row.relationship_types
+    work.m2m[row.number] = {}
+    for name, items in m2m_new.items():
+        current = list(getattr(record, name).all())
+        added = [item for item in items if item not in current]
+        if added:
+            history.append(_change(name, _m2m_state(current), _m2m_state(current + added)))
+            changes[name] = [[i.pk for i in current], [i.pk for i in current + added]]
+            work.m2m[row.number][name] = added
+    if changes:
+        try:
+            record.full_clean(
+                exclude=[f.name for f in record._meta.fields if f.attname not in changes],
+                validate_unique=False,
+            )
+        except ValidationError as error:
+            message = " ".join(_messages(error, ctx.model))
+            work.results[row.number] = _result(ctx, row, Outcome.FAILED, message)
+            return False
+    work.updates.append((row, record, changes, history))
+    return True
+
+
+def _derive(kind: str, record: Any, values: dict[str, Any]) -> None:
+    if kind == ImportKind.ORGANIZATIONS:
+        record.name_folded = fold(record.name)
+        if "business_id" in values:
+            record.business_id_kind = values.get("business_id_kind", "")
+            record.business_id_key = values.get("business_id_key", "")
+    else:
+        record.name_folded = fold(f"{record.first_name} {record.last_name}")
+
+
+def _create(ctx: ImportContext, work: ChunkWork) -> None:
+    if not work.creates:
+        return
+    instances = ctx.model.objects.bulk_create([instance for _row, instance in work.creates])
+    history = []
+    memberships: list[Membership] = []
+    for (row, _unsaved), instance in zip(work.creates, instances, strict=True):
+        m2m = work.m2m.get(row.number, {})
+        _add_m2m(ctx, instance.pk, m2m)
+        links = work.links.get(row.number, [])
+        memberships += [
+            Membership(
+                person_id=instance.pk,
+                organization=organization,
+                role=row.link.get("role", "")[:150],
+                is_primary=index == 0,
+            )
+            for index, organization in enumerate(links)
+        ]
+        if row.source_id:
+            work.external_ids.append(_external_id(ctx, row.source_id, instance.pk))
+        history.append(_history(ctx, instance, "import_created", _created_changes(instance, m2m)))
+        ctx.created_rows[instance.pk] = row.number
+        work.results[row.number] = _result(ctx, row, Outcome.CREATED, record_id=instance.pk)
+    Membership.objects.bulk_create(memberships)
+    HistoryEntry.objects.bulk_create(history)
+
+
+def _created_changes(instance: Any, m2m: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    empty = {"value": None, "label": ""}
+    changes = []
+    for field_ in tracked_fields(instance._meta.model):
+        if field_.many_to_many:
+            state = _m2m_state(m2m.get(field_.name, []))
+        else:
+            state = _state(instance, field_)
+        if state["value"] not in (None, "", [], False):
+            changes.append(_change(field_.name, empty, state))
+    return changes
+
+
+def _add_m2m(ctx: ImportContext, pk: int, m2m: dict[str, list[Any]]) -> None:
+    for name, items in m2m.items():
+        field_ = ctx.model._meta.get_field(name)
+        through = field_.remote_field.through
+        column, target = f"{field_.m2m_field_name()}_id", f"{field_.m2m_reverse_field_name()}_id"
+        through.objects.bulk_create(
+            [through(**{column: pk, target: item.pk}) for item in items], ignore_conflicts=True
+        )
+
+
+def _update(ctx: ImportContext, work: ChunkWork) -> None:
+    now = timezone.now()
+    changed_records = []
+    fields: set[str] = set()
+    history = []
+    for row, record, changes, history_changes in work.updates:
+        membership = _add_membership(ctx, record, row, work.links.get(row.number, []))
+        if not changes:
+            outcome = Outcome.UPDATED if membership else Outcome.UNCHANGED
+            work.results[row.number] = _result(
+                ctx, row, outcome, record_id=record.pk, membership_id=membership
+            )
+            continue
+        record.version += 1
+        record.updated_by = ctx.actor
+        record.updated_at = now
+        fields |= {name for name in changes if name not in ctx.m2m_names}
+        _add_m2m(ctx, record.pk, work.m2m.get(row.number, {}))
+        changed_records.append(record)
+        history.append(_history(ctx, record, "import_updated", history_changes))
+        work.results[row.number] = _result(
+            ctx,
+            row,
+            Outcome.UPDATED,
+            record_id=record.pk,
+            changes=changes,
+            membership_id=membership,
+        )
+    if changed_records:
+        derived = DERIVED & {f.name for f in ctx.model._meta.fields}
+        ctx.model.objects.bulk_update(
+            changed_records,
+            [*fields, *derived, "version", "updated_by", "updated_at"],
+        )
+    HistoryEntry.objects.bulk_create(history)
+
+
+def _add_membership(
+    ctx: ImportContext, person: Any, row: Row, organizations: list[Organization]
+) -> int | None:
+    """A membership in the row's organization when the person has none there yet."""
+    if not organizations:
+        return None
+    organization = organizations[0]
+    current = Membership.objects.filter(person=person, end_date__isnull=True)
+    if current.filter(organization=organization).exists():
+        return None
+    membership = Membership.objects.create(
+        person=person,
+        organization=organization,
+        role=row.link.get("role", "")[:150],
+        is_primary=not current.filter(is_primary=True).exists(),
+    )
+    return membership.pk
+
+
+def _history(ctx: ImportContext, record: Any, event: str, changes: list[Any]) -> HistoryEntry:
+    return HistoryEntry(
+        content_type=ctx.content_type,
+        object_id=str(record.pk),
+        record_label=str(record)[:300],
+        action=HistoryEntry.Action.EVENT,
+        event=event,
+        changes=changes,
+        actor=ctx.actor,
+    )
+
+
+class _OrganizationLinks:
+    """A people chunk's organizations, found by source id, business ID or name; one named by a
+    name the register does not know is created (once, however many rows name it)."""
+
+    def __init__(self, ctx: ImportContext, rows: list[Row]) -> None:
+        self.ctx = ctx
+        links = [row.link for row in rows]
+        source_ids = {
+            link["organization_source_id"] for link in links if "organization_source_id" in link
+        }
+        self.by_source = dict(
+            ExternalId.objects.filter(
+                source=ctx.source, content_type=ctx.organization_ct, external_id__in=source_ids
+            ).values_list("external_id", "object_id")
+        )
+        keys = {self._key(link.get("organization_business_id", "")) for link in links} - {""}
+        names = set()
+        for link in links:
+            if "organization" in link:
+                names.add(fold(link["organization"]))
+                names.update(fold(part) for part in link["organization"].split(", "))
+        found = Organization.objects.filter(
+            models.Q(pk__in=self.by_source.values())
+            | models.Q(business_id_key__in=keys)
+            | models.Q(name_folded__in=names)
+        )
+        self.by_pk = {o.pk: o for o in found}
+        self.by_key = {o.business_id_key: o for o in found if o.business_id_key}
+        self.by_name: dict[str, list[Organization]] = {}
+        for organization in found:
+            self.by_name.setdefault(organization.name_folded, []).append(organization)
+
+    @staticmethod
+    def _key(business_id: str) -> str:
+        try:
+            return parse_business_id(business_id).match_key if business_id else ""
+        except ValidationError:
+            return business_id
+
+    def resolve(self, row: Row) -> list[Organization]:
+        link = row.link
+        if source_id := link.get("organization_source_id"):
+            organization = self.by_pk.get(self.by_source.get(source_id, 0))
+            if organization is None:
+                raise ValidationError(
+                    _("No organization has the source id “%(id)s”.") % {"id": source_id}
+                )
+            return [organization]
+        if business_id := link.get("organization_business_id"):
+            organization = self.by_key.get(self._key(business_id))
+            if organization is None:
+                raise ValidationError(
+                    _("No organization has the business ID “%(id)s”.") % {"id": business_id}
+                )
+            return [organization]
+        if name := link.get("organization"):
+            return self._by_name(name, row)
+        return []
+
+    def _by_name(self, name: str, row: Row) -> list[Organization]:
+        whole = self.by_name.get(fold(name), [])
+        if len(whole) > 1:
+            raise ValidationError(
+                _(
+                    "Several organizations are called “%(name)s”: link by business ID or "
+                    "source id instead."
+                )
+                % {"name": name}
+            )
+        if whole:
+            return whole
+        # Sampo's export lists a person's current organizations joined with ", ".
+        parts = [self.by_name.get(fold(part), []) for part in name.split(", ")]
+        if len(parts) > 1 and all(len(found) == 1 for found in parts):
+            return [found[0] for found in parts]
+        return [self._create(name, row)]
+
+    def _create(self, name: str, row: Row) -> Organization:
+        organization = Organization(
+            name=name[:200],
+            name_folded=fold(name[:200]),
+            owner=row.values.get("owner") or self.ctx.actor,
+            created_by=self.ctx.actor,
+            updated_by=self.ctx.actor,
+        )
+        organization.full_clean()
+        organization.save()
+        HistoryEntry.objects.bulk_create(
+            [
+                HistoryEntry(
+                    content_type=self.ctx.organization_ct,
+                    object_id=str(organization.pk),
+                    record_label=str(organization)[:300],
+                    action=HistoryEntry.Action.EVENT,
+                    event="import_created",
+                    changes=_created_changes(organization, {}),
+                    actor=self.ctx.actor,
+                )
+            ]
+        )
+        self.ctx.batch.created_organizations.append(organization.pk)
+        self.by_name[organization.name_folded] = [organization]
+        return organization
+
+
+# --- Running a batch ----------------------------------------------------------------------------
+
+COUNTERS = {
+    Outcome.CREATED: "created_count",
+    Outcome.UPDATED: "updated_count",
+    Outcome.UNCHANGED: "unchanged_count",
+    Outcome.SKIPPED: "skipped_count",
+    Outcome.DUPLICATE: "duplicate_count",
+    Outcome.FAILED: "failed_count",
+}
+BATCH_PROGRESS_FIELDS = [
+    "processed_rows",
+    *COUNTERS.values(),
+    "created_tags",
+    "created_organizations",
+]
+
+
+def run_batch(
+    batch: ImportBatch,
+    table: Table,
+    *,
+    actor: User,
+    progress: Callable[[ImportBatch], None] | None = None,
+    deadline: float | None = None,
+) -> ImportBatch:
+    """Import the rows of `table` not done yet, chunk by chunk, each chunk committed with the
+    batch's progress. Past `deadline` (a time.monotonic() value) it stops after the chunk at
+    hand and leaves the batch running, for the caller to go on with later."""
+    ctx = ImportContext(batch, actor)
+    batch.status = ImportBatch.Status.RUNNING
+    batch.total_rows = len(table.rows)
+    batch.started_at = batch.started_at or timezone.now()
+    batch.save(update_fields=["status", "total_rows", "started_at"])
+    rows = rows_from(table, start=batch.processed_rows)
+    while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
+        with transaction.atomic():
+            for result in write_chunk(ctx, chunk):
+                counter = COUNTERS[Outcome(result.outcome)]
+                setattr(batch, counter, getattr(batch, counter) + 1)
+            batch.processed_rows = chunk[-1][0] - 1
+            batch.save(update_fields=BATCH_PROGRESS_FIELDS)
+        if progress is not None:
+            progress(batch)
+        if deadline is not None and time.monotonic() > deadline:
+            return batch
+    batch.status = ImportBatch.Status.DONE
+    batch.finished_at = timezone.now()
+    batch.save(update_fields=["status", "finished_at"])
+    return batch
+
+
+def preview_rows(batch: ImportBatch, table: Table, *, actor: User, limit: int) -> list[ImportRow]:
+    """What the first rows would become, written and rolled back: the same code as the
+    import itself, so the preview cannot promise what the import will not do."""
+    with transaction.atomic():
+        ctx = ImportContext(batch, actor)
+        results = write_chunk(ctx, list(itertools.islice(rows_from(table), limit)))
+        transaction.set_rollback(True)
+    return results
