@@ -120,7 +120,9 @@ class Dovecot:
                 client.logout()
                 return
             time.sleep(0.2)
-        log = (self.root / "dovecot.log").read_text() if (self.root / "dovecot.log").exists() else ""
+        log = (
+            (self.root / "dovecot.log").read_text() if (self.root / "dovecot.log").exists() else ""
+        )
         self.stop()
         raise RuntimeError(f"Dovecot did not start:\n{log}")
 

@@ -67,8 +67,9 @@ HUNGARIAN_ALTERNATIVE = (
             "Content-Type: text/plain; charset=utf-8",
             "Content-Transfer-Encoding: base64",
             "",
-            base64.b64encode("Tisztelt Uram, küldöm az árajánlatot. Üdvözlettel, Árpád".encode())
-            .decode(),
+            base64.b64encode(
+                "Tisztelt Uram, küldöm az árajánlatot. Üdvözlettel, Árpád".encode()
+            ).decode(),
             "--b1",
             "Content-Type: text/html; charset=utf-8",
             "Content-Transfer-Encoding: 8bit",

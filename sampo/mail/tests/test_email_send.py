@@ -146,7 +146,9 @@ def test_a_send_another_worker_is_busy_with_is_left_alone(
     assert inbox.mails == []
 
 
-def test_retrying_by_hand_needs_a_failed_email(seller, customer, django_capture_on_commit_callbacks):
+def test_retrying_by_hand_needs_a_failed_email(
+    seller, customer, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=False):
         message = send(seller, customer)
 

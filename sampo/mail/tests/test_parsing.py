@@ -47,7 +47,10 @@ def test_it_strips_scripts_event_handlers_frames_and_javascript_links_from_html(
 def test_it_keeps_attachments_with_their_names_and_types():
     parsed = parse(
         samples.with_attachments(
-            files=[("piirustus ä.pdf", "application/pdf", b"%PDF-1.4 data"), ("a.txt", "text/plain", b"hello")]
+            files=[
+                ("piirustus ä.pdf", "application/pdf", b"%PDF-1.4 data"),
+                ("a.txt", "text/plain", b"hello"),
+            ]
         )
     )
 
