@@ -137,7 +137,7 @@ class Dovecot:
         try:
             client.create(folder)
             status, _data = client.append(folder, None, None, raw)
-            assert status == "OK", _data  # noqa: S101 (a test helper)
+            assert status == "OK", _data
         finally:
             client.logout()
 

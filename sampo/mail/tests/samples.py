@@ -57,7 +57,7 @@ HUNGARIAN_ALTERNATIVE = (
             + "?= <arpad.kovacs@gyar.example>",
             "To: crm@sampo.example",
             "Cc: =?UTF-8?Q?Sz=C5=91ke_=C3=89va?= <eva.szoke@gyar.example>",
-            "Subject: =?UTF-8?B?" + base64.b64encode("Árajánlat – űrlap".encode()).decode() + "?=",
+            "Subject: =?UTF-8?B?" + base64.b64encode("Árajánlat - űrlap".encode()).decode() + "?=",
             "Date: Wed, 04 Mar 2026 08:30:00 +0100",
             "Message-ID: <hu-1@gyar.example>",
             "MIME-Version: 1.0",
@@ -74,8 +74,10 @@ HUNGARIAN_ALTERNATIVE = (
             "Content-Type: text/html; charset=utf-8",
             "Content-Transfer-Encoding: 8bit",
             "",
-            "<html><head><style>p{color:red}</style></head><body><p>Tisztelt Uram, "
-            "<b>küldöm</b> az árajánlatot.</p></body></html>",
+            (
+                "<html><head><style>p{color:red}</style></head><body><p>Tisztelt Uram, "
+                "<b>küldöm</b> az árajánlatot.</p></body></html>"
+            ),
             "--b1--",
             "",
         ]

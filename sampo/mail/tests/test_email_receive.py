@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 
 from sampo.activities.models import Activity
 from sampo.contacts import services as contacts
@@ -18,7 +18,8 @@ def test_it_puts_a_known_senders_email_on_their_timeline(customer, organization,
 
     message = received.message
     assert received.created
-    assert message.direction == "in" and message.status == "received"
+    assert message.direction == "in"
+    assert message.status == "received"
     activity = message.activity
     assert activity is not None
     assert activity.type.code == "email"
@@ -103,11 +104,14 @@ def test_it_keeps_attachments_in_the_storage_and_refuses_executables(customer, s
     message = email_receive(raw_bytes=raw).message
 
     kept, exe, disguised, huge = message.attachments.order_by("id")
-    assert kept.skipped == "" and kept.file.name.startswith("mail/")
+    assert kept.skipped == ""
+    assert kept.file.name.startswith("mail/")
     assert default_storage.open(kept.file.name).read() == b"%PDF-1.4 tarjous"
     for refused in (exe, disguised):
-        assert not refused.file and refused.skipped == "a type of file that could run code"
-    assert not huge.file and huge.skipped.startswith("larger than")
+        assert not refused.file
+        assert refused.skipped == "a type of file that could run code"
+    assert not huge.file
+    assert huge.skipped.startswith("larger than")
     assert huge.size == 2004
 
 
@@ -129,7 +133,8 @@ def test_a_copy_of_mail_a_colleague_sent_is_logged_as_outgoing_on_their_name(cus
 
     message = email_receive(raw_bytes=raw).message
 
-    assert message.direction == "out" and message.status == "sent"
+    assert message.direction == "out"
+    assert message.status == "sent"
     assert message.author == manager
     assert message.activity is not None
     assert message.activity.assignee == manager

@@ -37,7 +37,8 @@ def test_it_logs_the_email_on_the_timeline_and_queues_it_after_commit(
     with django_capture_on_commit_callbacks() as callbacks:
         message = send(seller, customer)
 
-    assert message.status == "queued" and message.direction == "out"
+    assert message.status == "queued"
+    assert message.direction == "out"
     assert message.activity.type.code == "email"
     assert list(message.activity.people.all()) == [customer]
     assert message.activity.organization == organization
@@ -61,7 +62,8 @@ def test_the_worker_task_sends_it_through_smtp_with_its_message_id(
     html = mail.message.get_body(preferencelist=("html",)).get_content()
     assert "<p>Hei Maija,</p>" in html
     message.refresh_from_db()
-    assert message.status == "sent" and message.raw_size > 0
+    assert message.status == "sent"
+    assert message.raw_size > 0
 
 
 def test_a_reply_carries_in_reply_to_and_references(
@@ -107,7 +109,8 @@ def test_a_failed_send_is_kept_visible_and_retried_later(
     assert tasks.send_message(message.pk) == "failed"
 
     message.refresh_from_db()
-    assert message.status == "failed" and message.attempts == 1
+    assert message.status == "failed"
+    assert message.attempts == 1
     assert message.last_error
     assert message.next_attempt_at > timezone.now()
     assert sending.due_for_retry(timezone.now()) == []

@@ -32,8 +32,9 @@ def test_it_fetches_new_messages_from_the_mailbox(imap_settings, dovecot, custom
     assert matched.activity is not None
     assert list(matched.activity.people.all()) == [customer]
     unmatched = Message.objects.get(message_id="iso-1@saha.example")
-    assert unmatched.is_unmatched and unmatched.subject == "Päätös hankinnasta äöå"
-    assert Message.objects.get(message_id="hu-1@gyar.example").subject == "Árajánlat – űrlap"
+    assert unmatched.is_unmatched
+    assert unmatched.subject == "Päätös hankinnasta äöå"
+    assert Message.objects.get(message_id="hu-1@gyar.example").subject == "Árajánlat - űrlap"
 
 
 def test_fetching_twice_stores_each_message_once(imap_settings, dovecot, customer):

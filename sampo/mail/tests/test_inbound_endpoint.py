@@ -34,7 +34,8 @@ def test_it_stores_a_posted_message_without_a_session_or_csrf_token(machine, tok
 
     assert response.status_code == 201
     body = response.json()
-    assert body["created"] is True and body["matched"] is True
+    assert body["created"] is True
+    assert body["matched"] is True
     assert Message.objects.get(pk=body["id"]).activity is not None
 
 
@@ -87,6 +88,7 @@ def test_other_mail_pages_still_need_a_login_and_csrf(machine, token, customer, 
     message_id = post(machine, samples.simple()).json()["id"]
 
     page = machine.get(f"/mail/messages/{message_id}/")
-    assert page.status_code == 302 and "/login/" in page["Location"]
+    assert page.status_code == 302
+    assert "/login/" in page["Location"]
     machine.force_login(seller)
     assert machine.post(f"/mail/messages/{message_id}/retry/").status_code == 403

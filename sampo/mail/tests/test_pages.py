@@ -64,13 +64,15 @@ def test_sending_from_the_compose_page_puts_it_on_the_timeline(
         )
 
     message = Message.objects.get()
-    assert response.status_code == 302 and response["Location"] == f"/mail/messages/{message.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"/mail/messages/{message.pk}/"
     assert len(callbacks) == 1
     person_page = client.get(f"/people/{customer.pk}/").content.decode()
     assert f'href="/mail/activities/{message.activity_id}/"' in person_page
     assert "waiting to be sent" in person_page
     opened = client.get(f"/mail/activities/{message.activity_id}/")
-    assert opened.status_code == 302 and opened["Location"] == f"/mail/messages/{message.pk}/"
+    assert opened.status_code == 302
+    assert opened["Location"] == f"/mail/messages/{message.pk}/"
 
 
 def test_a_reply_from_the_message_page_threads_with_it(
@@ -102,7 +104,9 @@ def test_the_message_page_shows_the_sanitized_html_without_external_images(clien
 
     page = response.content.decode()
     assert "Pay now" in page
-    assert "alert(" not in page and "onclick" not in page and "<iframe" not in page
+    assert "alert(" not in page
+    assert "onclick" not in page
+    assert "<iframe" not in page
     assert "tracker.evil.example" not in response["Content-Security-Policy"]
     assert "img-src 'self' data:" in response["Content-Security-Policy"]
     with_images = client.get(f"/mail/messages/{message.pk}/?images=1")

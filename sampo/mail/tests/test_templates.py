@@ -74,7 +74,7 @@ def test_tags_and_filters_outside_the_sandbox_are_refused(source):
 
 
 def test_an_unknown_merge_field_is_refused():
-    with pytest.raises(ValidationError, match="person.password"):
+    with pytest.raises(ValidationError, match=r"person\.password"):
         merge_fields.check("Hi {{ person.password }} {{ person.first_name }}")
 
 
