@@ -96,6 +96,25 @@ def sanitize_html(html: str) -> str:
     )
 
 
+def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and not value.lower().startswith("cid:"):
+        return None
+    return value
+
+
+def without_remote_images(html: str) -> str:
+    """Stored (sanitized) HTML with every image source from the internet removed, so opening
+    an email tells no tracker it was read."""
+    return nh3.clean(
+        html,
+        tags=HTML_TAGS,
+        attributes=HTML_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "cid"},
+        link_rel="noopener noreferrer nofollow",
+        attribute_filter=_local_images_only,
+    )
+
+
 def _header(message: EmailMessage, name: str) -> str:
     try:
         value = message.get(name)

@@ -21,6 +21,7 @@ from sampo.lib.http import AuthedRequest
 from sampo.mail import access, selectors, services
 from sampo.mail.forms import ComposeForm, LinkForm, NewPersonForm
 from sampo.mail.models import EmailTemplate
+from sampo.mail.parsing import without_remote_images
 
 
 @require_GET
@@ -28,6 +29,8 @@ def message_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     message = access.access_message(request.user, pk)
     context = selectors.message_detail(user=request.user, message=message)
     context["show_images"] = request.GET.get("images") == "1"
+    html = context["message"].html_body
+    context["html"] = html if context["show_images"] else without_remote_images(html)
     context["can_send"] = access.can_send(request.user)
     response = render(request, "mail/message_detail.html", context)
     if context["show_images"]:

@@ -136,8 +136,8 @@ class Dovecot:
         client = self.client()
         try:
             client.create(folder)
-            status, _data = client.append(folder, None, None, raw)
-            assert status == "OK", _data
+            response = client.append(folder, "", "", raw)
+            assert response[0] == "OK", response
         finally:
             client.logout()
 
