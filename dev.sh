@@ -89,6 +89,11 @@ browser_up() {
   need_command chromium chromium
 }
 
+imap_up() {
+  # The email tests start their own Dovecot (temporary config and maildir); never a service.
+  need_command dovecot dovecot-imapd
+}
+
 cmd_run() {
   setup requirements.lock
   say "Preparing the database under ${SAMPO_DATA_DIR:-var/}"
@@ -106,6 +111,7 @@ cmd_test() {
   postgres_up
   redis_up
   browser_up
+  imap_up
   export SAMPO_TEST_POSTGRES_URL="${SAMPO_TEST_POSTGRES_URL:-$PG_URL_DEFAULT}"
   export SAMPO_TEST_REDIS_URL="${SAMPO_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}"
   say "Lint and format"

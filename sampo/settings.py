@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sampo.accounts",
     "sampo.contacts",
     "sampo.activities",
+    "sampo.mail",
 ]
 
 MIDDLEWARE = [
@@ -276,6 +277,18 @@ else:
     # No relay configured: each message is written as a file under var/mail to read by hand.
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
+
+# Email in and out of customers' timelines (sampo/mail/README.md).
+MAIL_INBOUND_TOKEN = env_str("SAMPO_MAIL_INBOUND_TOKEN")
+MAIL_MAX_MESSAGE_BYTES = env_int("SAMPO_MAIL_MAX_MESSAGE_BYTES", 25 * 1024 * 1024)
+MAIL_MAX_ATTACHMENT_BYTES = env_int("SAMPO_MAIL_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+MAIL_REPLY_TO = env_str("SAMPO_MAIL_REPLY_TO")
+IMAP_HOST = env_str("SAMPO_IMAP_HOST")
+IMAP_SSL = env_bool("SAMPO_IMAP_SSL", default=True)
+IMAP_PORT = env_int("SAMPO_IMAP_PORT", 993 if IMAP_SSL else 143)
+IMAP_USER = env_str("SAMPO_IMAP_USER")
+IMAP_PASSWORD = env_str("SAMPO_IMAP_PASSWORD")
+IMAP_FOLDER = env_str("SAMPO_IMAP_FOLDER", "INBOX")
 
 # --- Records --------------------------------------------------------------------------------
 

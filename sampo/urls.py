@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("sampo.accounts.urls")),
     path("", include("sampo.contacts.urls")),
     path("", include("sampo.activities.urls")),
+    path("", include("sampo.mail.urls")),
     path("", include("sampo.contacts.admin_urls")),
 ]
 
