@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from sampo.accounts.models import User
 from sampo.contacts.models import KeyFigure, Membership, Organization, Person
@@ -70,6 +71,8 @@ def organization_rows(
     relationship: int | None = None,
     tag: int | None = None,
     city: str = "",
+    industry: int | None = None,
+    figures: FigureRanges | None = None,
     sort: str = "name",
 ) -> QuerySet[Organization]:
     """The organizations a list shows with its filters, unpaged: the page and its exports."""
@@ -87,8 +90,44 @@ def organization_rows(
         rows = rows.filter(tags=tag)
     if city:
         rows = rows.filter(city__iexact=city.strip())
+    if industry:
+        # A section (e.g. F Construction) includes its divisions.
+        rows = rows.filter(Q(industry_id=industry) | Q(industry__parent_id=industry))
+    if figures is not None and figures.any():
+        rows = rows.filter(_figures_in(figures))
     rows = rows.prefetch_related("relationship_types", "tags")
     return rows.order_by(*ORGANIZATION_SORTS.get(sort, ORGANIZATION_SORTS["name"]))
+
+
+@dataclass(frozen=True)
+class FigureRanges:
+    """Key-figure filters: the figures of `year`, or of each organization's latest year."""
+
+    year: int | None = None
+    revenue_min: Decimal | None = None
+    revenue_max: Decimal | None = None
+    employees_min: int | None = None
+    employees_max: int | None = None
+
+    def any(self) -> bool:
+        bounds = (self.revenue_min, self.revenue_max, self.employees_min, self.employees_max)
+        return any(bound is not None for bound in bounds)
+
+
+def _figures_in(ranges: FigureRanges) -> Exists:
+    figures = KeyFigure.objects.filter(organization=OuterRef("pk"))
+    if ranges.year:
+        figures = figures.filter(year=ranges.year)
+    else:
+        latest = KeyFigure.objects.filter(organization=OuterRef("organization")).order_by("-year")
+        figures = figures.filter(year=Subquery(latest.values("year")[:1]))
+    bounds = {
+        "revenue__gte": ranges.revenue_min,
+        "revenue__lte": ranges.revenue_max,
+        "employees__gte": ranges.employees_min,
+        "employees__lte": ranges.employees_max,
+    }
+    return Exists(figures.filter(**{k: v for k, v in bounds.items() if v is not None}))
 
 
 def organization_list(*, user: User, page: int = 1, **filters: Any) -> Page:

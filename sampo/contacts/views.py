@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sampo.accounts.models import User
 from sampo.contacts import access, exports, panels, selectors, services
 from sampo.contacts.forms import MembershipEndForm, MembershipForm, OrganizationForm, PersonForm
-from sampo.contacts.models import RelationshipType, Tag
+from sampo.contacts.models import Industry, RelationshipType, Tag
 from sampo.core.records import StaleEditError
 from sampo.core.selectors import history_for
 from sampo.lib.forms import add_service_error
@@ -40,11 +41,27 @@ def _person_filters(request: AuthedRequest) -> dict[str, Any]:
     }
 
 
+def _decimal(value: str | None) -> Decimal | None:
+    try:
+        return Decimal((value or "").replace(" ", "").replace(",", ".")) if value else None
+    except InvalidOperation:
+        return None
+
+
 def _organization_filters(request: AuthedRequest) -> dict[str, Any]:
+    get = request.GET.get
     return {
         **_person_filters(request),
-        "relationship": _int(request.GET.get("relationship")),
-        "city": request.GET.get("city", "").strip(),
+        "relationship": _int(get("relationship")),
+        "city": get("city", "").strip(),
+        "industry": _int(get("industry")),
+        "figures": selectors.FigureRanges(
+            year=_int(get("year")),
+            revenue_min=_decimal(get("revenue_min")),
+            revenue_max=_decimal(get("revenue_max")),
+            employees_min=_int(get("employees_min")),
+            employees_max=_int(get("employees_max")),
+        ),
     }
 
 
@@ -53,6 +70,7 @@ def _filter_choices() -> dict[str, Any]:
         "owners": User.objects.filter(is_active=True).only("id", "name"),
         "tags": Tag.objects.all(),
         "relationship_types": RelationshipType.objects.all(),
+        "industries": Industry.objects.order_by("code"),
     }
 
 

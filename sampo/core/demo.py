@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+
 DEMO_PASSWORD = "sampo-demo"  # noqa: S105 (printed to the operator; demo data only)
 
 
@@ -36,5 +38,8 @@ def load_demo(*, seed: int = 2026, log: Callable[[str], None] = print) -> DemoCo
     context = DemoContext(rng=random.Random(seed), objects={}, log=log)
     for _, name, loader in LOADERS:
         log(f"demo: {name}")
-        loader(context)
+        # One transaction per domain: a few commits instead of thousands (PostgreSQL syncs each
+        # one to disk), and a loader that fails leaves nothing half-made.
+        with transaction.atomic():
+            loader(context)
     return context
