@@ -671,15 +671,19 @@ def run_batch(
     deadline: float | None = None,
 ) -> ImportBatch:
     """Import the rows of `table` not done yet, chunk by chunk, each chunk committed with the
-    batch's progress. Past `deadline` (a time.monotonic() value) it stops after the chunk at
-    hand and leaves the batch running, for the caller to go on with later."""
+    batch's progress. Past `deadline` (a time.monotonic() value) it stops before the next chunk
+    and leaves the batch running, for the caller to go on with later."""
     ctx = ImportContext(batch, actor)
     batch.status = ImportBatch.Status.RUNNING
     batch.total_rows = len(table.rows)
     batch.started_at = batch.started_at or timezone.now()
     batch.save(update_fields=["status", "total_rows", "started_at"])
     rows = rows_from(table, start=batch.processed_rows)
+    sliced = False
     while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
+        # Out of time with rows left: stop here (a slice always does at least one chunk).
+        if sliced and deadline is not None and time.monotonic() > deadline:
+            return batch
         with transaction.atomic():
             for result in write_chunk(ctx, chunk):
                 counter = COUNTERS[Outcome(result.outcome)]
@@ -688,8 +692,7 @@ def run_batch(
             batch.save(update_fields=BATCH_PROGRESS_FIELDS)
         if progress is not None:
             progress(batch)
-        if deadline is not None and time.monotonic() > deadline:
-            return batch
+        sliced = True
     batch.status = ImportBatch.Status.DONE
     batch.finished_at = timezone.now()
     batch.save(update_fields=["status", "finished_at"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.base import ContentFile
+from django_q.models import OrmQ
 
 from sampo.contacts.imports import runner, services
 from sampo.contacts.imports.models import ImportBatch
@@ -62,3 +63,31 @@ def test_a_done_batch_is_not_run_twice(seller, settings, tmp_path):
     services.import_run(batch)
 
     assert Person.objects.count() == 7
+
+
+def test_a_long_import_stops_inside_the_task_timeout_and_queues_its_next_slice(
+    seller, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+    settings.WORKER_TASK_TIMEOUT = 0  # every slice is out of time after its first chunk
+    monkeypatch.setattr(runner, "CHUNK_SIZE", 3)
+    batch = services.import_upload(
+        actor=seller, kind="people", file_name="p.csv", content=csv_bytes(ROWS)
+    )
+    services.import_start(actor=seller, batch=batch)
+    batch.refresh_from_db()
+    queued = OrmQ.objects.count()
+
+    services.import_run(batch)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.processed_rows) == ("running", 3)
+    assert OrmQ.objects.count() == queued + 1, "the next slice is queued"
+    assert batch.file, "the file stays for the next slice"
+
+    services.import_run(batch)
+    services.import_run(batch)
+
+    batch.refresh_from_db()
+    assert (batch.status, batch.processed_rows, batch.created_count) == ("done", 7, 7)
+    assert not batch.file
