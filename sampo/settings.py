@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "csp",
     "sampo.core",
     "sampo.accounts",
+    "sampo.notifications",
     "sampo.contacts",
     "sampo.activities",
 ]
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "sampo.core.context_processors.navigation_menus",
+                "sampo.notifications.context_processors.notifications",
             ],
         },
     },
@@ -279,6 +281,13 @@ else:
 # --- Records --------------------------------------------------------------------------------
 
 TRASH_RETENTION_DAYS = env_int("SAMPO_TRASH_RETENTION_DAYS", 30)
+
+# --- Reminders ------------------------------------------------------------------------------
+
+# A planned activity this many days past its due time alerts the assignee's team leader.
+OVERDUE_ALERT_DAYS = env_int("SAMPO_OVERDUE_ALERT_DAYS", 3)
+# The morning digest goes out once a user's local time has passed this hour.
+DIGEST_HOUR = env_int("SAMPO_DIGEST_HOUR", 7)
 
 # --- Security -------------------------------------------------------------------------------
 
