@@ -32,6 +32,8 @@ SCREENS = [
     pytest.param("/", "admin", id="home"),
     pytest.param("/admin/users/", "admin", id="user-list"),
     pytest.param("/profile/", "admin", id="profile"),
+    pytest.param("/notifications/", "admin", id="notifications"),
+    pytest.param("/activities/unattended/", "admin", id="unattended"),
 ]
 
 
