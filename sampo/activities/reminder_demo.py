@@ -6,7 +6,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
+from sampo.accounts.models import Role, User
+from sampo.activities import unattended
 from sampo.activities.models import Activity
 from sampo.activities.reminders import leaders_of
 from sampo.core.demo import DemoContext, register
@@ -47,3 +50,17 @@ def load_notifications(context: DemoContext) -> None:
                 params={"assignee": activity.assignee.name, "subject": activity.subject},
                 url=_url(activity),
             )
+    # The admin, who leads no team, hears how many customers are left hanging.
+    hanging = unattended.SOURCES["customers"].rows(None, today).count()
+    for admin in User.objects.filter(role__code=Role.ADMIN, is_active=True):
+        notify(
+            recipient=admin,
+            kind="unattended",
+            text=ngettext_lazy(
+                "%(count)s active customer has no follow-up planned",
+                "%(count)s active customers have no follow-up planned",
+                "count",
+            ),
+            params={"count": hanging},
+            url="/activities/unattended/",
+        )

@@ -44,7 +44,8 @@ def notify(
     if not recipient.is_active or (actor is not None and actor.pk == recipient.pk):
         return None
     with translation.override(recipient.language):
-        message = str(text) % params if params else str(text)
+        # `%` on the lazy text itself: a lazy plural picks its form from `params`.
+        message = str(text % params) if params else str(text)
     return Notification.objects.create(
         recipient=recipient,
         kind=kind,

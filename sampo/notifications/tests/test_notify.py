@@ -54,3 +54,20 @@ def test_a_change_that_rolls_back_leaves_no_notification(seller):
         change_that_fails()
 
     assert not Notification.objects.exists()
+
+
+def test_a_plural_text_takes_its_form_from_the_params_in_the_recipients_language(seller):
+    from django.utils.translation import ngettext_lazy
+
+    User.objects.filter(pk=seller.pk).update(language="hu")
+    seller.refresh_from_db()
+    text = ngettext_lazy(
+        "%(count)s active customer has no follow-up planned",
+        "%(count)s active customers have no follow-up planned",
+        "count",
+    )
+
+    notification = notify(recipient=seller, kind="x", text=text, params={"count": 3}, url="/")
+
+    assert notification is not None
+    assert notification.text == "3 aktív ügyfélnek nincs tervezett követő lépése"
