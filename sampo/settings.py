@@ -288,6 +288,8 @@ TRASH_RETENTION_DAYS = env_int("SAMPO_TRASH_RETENTION_DAYS", 30)
 OVERDUE_ALERT_DAYS = env_int("SAMPO_OVERDUE_ALERT_DAYS", 3)
 # The morning digest goes out once a user's local time has passed this hour.
 DIGEST_HOUR = env_int("SAMPO_DIGEST_HOUR", 7)
+# Read notifications are deleted after this many days; unread ones stay.
+NOTIFICATION_RETENTION_DAYS = env_int("SAMPO_NOTIFICATION_RETENTION_DAYS", 90)
 
 # --- Security -------------------------------------------------------------------------------
 

@@ -81,7 +81,7 @@ def remind_due_activities(*, now: datetime.datetime) -> int:
     already = Reminder.objects.filter(
         kind=Reminder.Kind.DUE, activity_id=OuterRef("pk"), due_at=OuterRef("when")
     )
-    due = (
+    due = list(
         Activity.objects.filter(
             status=Activity.Status.PLANNED,
             has_time=True,
