@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "csp",
     "sampo.core",
     "sampo.accounts",
+    "sampo.notifications",
     "sampo.contacts",
     "sampo.activities",
     "sampo.mail",
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "sampo.core.context_processors.navigation_menus",
+                "sampo.notifications.context_processors.notifications",
             ],
         },
     },
@@ -298,6 +300,15 @@ TRASH_RETENTION_DAYS = env_int("SAMPO_TRASH_RETENTION_DAYS", 30)
 IMPORT_MAX_BYTES = env_int("SAMPO_IMPORT_MAX_MB", 50) * 1024 * 1024
 IMPORT_UNDO_HOURS = env_int("SAMPO_IMPORT_UNDO_HOURS", 72)
 IMPORT_FILE_RETENTION_DAYS = env_int("SAMPO_IMPORT_FILE_RETENTION_DAYS", 7)
+
+# --- Reminders ------------------------------------------------------------------------------
+
+# A planned activity this many days past its due time alerts the assignee's team leader.
+OVERDUE_ALERT_DAYS = env_int("SAMPO_OVERDUE_ALERT_DAYS", 3)
+# The morning digest goes out once a user's local time has passed this hour.
+DIGEST_HOUR = env_int("SAMPO_DIGEST_HOUR", 7)
+# Read notifications are deleted after this many days; unread ones stay.
+NOTIFICATION_RETENTION_DAYS = env_int("SAMPO_NOTIFICATION_RETENTION_DAYS", 90)
 
 # --- Security -------------------------------------------------------------------------------
 

@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("sampo.core.urls")),
     path("", include("sampo.accounts.urls")),
+    path("", include("sampo.notifications.urls")),
     path("", include("sampo.contacts.urls")),
     path("", include("sampo.activities.urls")),
     path("", include("sampo.mail.urls")),

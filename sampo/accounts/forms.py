@@ -97,6 +97,12 @@ class ProfileForm(VersionedForm):
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    email_reminders = forms.BooleanField(
+        label=_("Email me when a planned activity with a set time is due"), required=False
+    )
+    email_digest = forms.BooleanField(
+        label=_("Email me a summary of my day every morning"), required=False
+    )
 
 
 class TeamForm(VersionedForm):

@@ -83,6 +83,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default=settings.TIME_ZONE
     )
+    # Emails from the reminders (activities app) a user may turn off in their profile.
+    email_reminders = models.BooleanField(_("reminder emails"), default=True)
+    email_digest = models.BooleanField(_("morning summary email"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the Django admin"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)

@@ -20,7 +20,9 @@ from sampo.accounts.models import Role, Team, User
 from sampo.core import history, records
 from sampo.lib.mail import queue_email
 
-PROFILE_FIELDS = frozenset({"name", "phone", "language", "time_zone"})
+PROFILE_FIELDS = frozenset(
+    {"name", "phone", "language", "time_zone", "email_reminders", "email_digest"}
+)
 
 
 def _email_taken(email: str, *, except_pk: int | None = None) -> bool:

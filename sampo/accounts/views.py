@@ -107,6 +107,8 @@ def profile(request: AuthedRequest) -> HttpResponse:
             "phone": user.phone,
             "language": user.language,
             "time_zone": user.time_zone,
+            "email_reminders": user.email_reminders,
+            "email_digest": user.email_digest,
             "version": user.version,
         },
     )

@@ -88,6 +88,10 @@ class Activity(BusinessModel):
             models.Index(fields=["assignee", "status", "day"], name="activity_my_day_idx"),
             # An organization's timeline: WHERE organization_id = ? ORDER BY when DESC
             models.Index(fields=["organization", "-when"], name="activity_org_timeline_idx"),
+            # Reminders and overdue alerts: WHERE status = 'planned' AND when BETWEEN ? AND ?
+            models.Index(
+                fields=["when"], condition=Q(status="planned"), name="activity_planned_when_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -150,3 +154,74 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Reminder(models.Model):
+    """A reminder email decided on, then sent: the outbox of `activities.reminders`.
+
+    The periodic job writes the row in the same transaction as its decision, and the unique
+    constraints make that decision once per activity (or user and day) even when two workers
+    run the job at once or a worker restarts; the send task then marks it sent under a row lock.
+    """
+
+    class Kind(models.TextChoices):
+        DUE = "due", _("reminder at the due time")
+        OVERDUE = "overdue", _("overdue alert to the team leader")
+        DIGEST = "digest", _("morning summary")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Bookkeeping of the activity's reminders: purging the activity from the trash takes it.
+    activity = models.ForeignKey(
+        Activity,
+        verbose_name=_("activity"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="reminders",
+    )
+    # The due time reminded of: rescheduling the activity arms a new reminder.
+    due_at = models.DateTimeField(null=True, blank=True)
+    # The recipient's local date of a morning summary.
+    day = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # Set by the send task: the email went out, or there was nothing left to send.
+    # When the send task was last queued; a send lost in a crash is queued again later.
+    queued_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    emailed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "due_at"],
+                condition=Q(kind="due"),
+                name="reminder_due_once_per_due_time",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "recipient"],
+                condition=Q(kind="overdue"),
+                name="reminder_overdue_once_per_leader",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "day"],
+                condition=Q(kind="digest"),
+                name="reminder_digest_once_per_day",
+            ),
+        ]
+        indexes = [
+            # The sweep for sends lost in a crash: WHERE sent_at IS NULL AND queued_at < ?
+            models.Index(
+                fields=["queued_at"], condition=Q(sent_at__isnull=True), name="reminder_unsent_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.recipient_id} {self.activity_id or self.day}"

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sampo.activities import selectors
 from sampo.contacts import panels
-from sampo.core import navigation
+from sampo.core import navigation, schedules
 
 navigation.register(label=_("My day"), url_name="activities:my_day", order=5)
 navigation.register(
@@ -32,3 +32,22 @@ panels.register(
 )
 
 from sampo.activities import demo  # noqa: E402, F401  (registers the demo loader)
+
+# Reminders (activities.reminders): the jobs' crons are in the server's time zone; the digest
+# job runs every quarter hour because each user gets theirs at their own local morning.
+schedules.register(
+    name="sampo:activity-reminders",
+    func="sampo.activities.tasks.send_due_reminders",
+    cron="* * * * *",
+)
+schedules.register(
+    name="sampo:overdue-alerts",
+    func="sampo.activities.tasks.send_overdue_alerts",
+    cron="*/15 * * * *",
+)
+schedules.register(
+    name="sampo:morning-digests",
+    func="sampo.activities.tasks.send_morning_digests",
+    cron="*/15 * * * *",
+)
+from sampo.activities import reminder_demo  # noqa: E402, F401  (registers the demo loader)

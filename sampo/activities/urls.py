@@ -1,11 +1,12 @@
 from django.urls import path
 
-from sampo.activities import admin_views, calendar_views, views
+from sampo.activities import admin_views, calendar_views, unattended_views, views
 
 app_name = "activities"
 
 urlpatterns = [
     path("my-day/", views.my_day, name="my_day"),
+    path("activities/unattended/", unattended_views.unattended_list, name="unattended"),
     path("activities/new/", views.activity_new, name="new"),
     path("activities/timeline/", views.timeline, name="timeline"),
     path("activities/files/<int:pk>/", views.attachment_download, name="attachment"),

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sampo.activities import access, selectors, services
+from sampo.activities import access, selectors, services, unattended
 from sampo.activities.forms import CompleteForm, LogForm, RescheduleForm, ScheduleForm
 from sampo.activities.models import ActivityType, Attachment
 from sampo.contacts.access import access_organization, access_person
@@ -27,6 +27,7 @@ from sampo.lib.http import AuthedRequest
 def my_day(request: AuthedRequest) -> HttpResponse:
     team = request.GET.get("scope") == "team"
     context = selectors.my_day(user=request.user, team=team)
+    context["can_see_unattended"] = unattended.can_view(request.user)
     return render(request, "activities/my_day.html", {**context, "team": team})
 
 

@@ -32,6 +32,8 @@ SCREENS = [
     pytest.param("/", "admin", id="home"),
     pytest.param("/admin/users/", "admin", id="user-list"),
     pytest.param("/profile/", "admin", id="profile"),
+    pytest.param("/notifications/", "admin", id="notifications"),
+    pytest.param("/activities/unattended/", "admin", id="unattended"),
 ]
 
 
@@ -69,6 +71,8 @@ def assert_navigation_reachable(page: Page, width: int) -> None:
         assert_on_screen(summary, width)
         summary.click()
         expect(menu).to_have_attribute("open", "")
+        # Some menus load their entries when opened (the notification bell, by HTMX).
+        page.wait_for_load_state("networkidle")
         for entry in menu.locator("ul a, ul button").all():
             assert_on_screen(entry, width)
         summary.click()

@@ -17,6 +17,7 @@ CASCADE_ALLOWED = {
     ("contacts.KeyFigure", "organization"),  # an organization's figures for a year
     ("core.HistoryEntry", "content_type"),  # history of a record type that no longer exists
     ("activities.Attachment", "activity"),  # a file kept with an activity
+    ("activities.Reminder", "activity"),  # the record that a reminder about it was sent
     ("mail.Attachment", "message"),  # a file that came with an email
     ("mail.Participant", "message"),  # an address an email was from or to
     ("mail.EmailTemplateVariant", "template"),  # a template's text in one language
