@@ -29,7 +29,11 @@ class _ActivityForm(forms.Form):
         label=_("Notes"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("Markdown works: **bold**, *italic*, a dash starts a list item."),
+        help_text=_(
+            "Markdown works: **bold**, *italic*, a dash starts a list item. Mention a colleague "
+            "with @ and their first name or the start of their email (@anna.kallio): they get "
+            "a notification."
+        ),
     )
     attachments = MultipleFileField(label=_("Files"), required=False)
 

@@ -225,3 +225,34 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.recipient_id} {self.activity_id or self.day}"
+
+
+class Follow(models.Model):
+    """A user who wants to hear of every activity on an organization or a person."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follows"
+    )
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            # Also serves "who follows this record": WHERE content_type_id = ? AND object_id IN
+            # (...) is answered by the index below; this one answers "does X follow it".
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id"], name="follow_once"
+            )
+        ]
+        indexes = [
+            # Followers of records: WHERE content_type_id = ? AND object_id IN (...)
+            models.Index(fields=["content_type", "object_id"], name="follow_record_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.content_type_id}:{self.object_id}"

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from sampo.accounts.models import Role, User
 from sampo.activities.access import can_log
+from sampo.activities.following import is_following
 from sampo.activities.models import Activity, ActivityType
 from sampo.contacts.models import Organization, Person
 
@@ -117,6 +118,7 @@ def timeline_panel(
         "types": ActivityType.objects.all(),
         "type_code": type_code,
         "can_log": can_log(user),
+        "following": is_following(user, record),
         "target": f"{kind}={record.pk}",
         "show_customer": person is not None,
     }

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 
 from sampo.accounts.access import require_admin
 from sampo.accounts.models import User
-from sampo.activities import access
+from sampo.activities import access, following
 from sampo.activities.models import Activity, ActivityType, Attachment, CalendarFeed
 from sampo.contacts.models import Organization, Person
 from sampo.core import named_types, records
@@ -125,6 +125,7 @@ def _create_with_files(
     attachments: list[UploadedFile] | tuple[UploadedFile, ...],
 ) -> Activity:
     records.record_create(activity, actor=actor, m2m={"people": list(people)})
+    following.tell_about(activity, actor=actor, people=list(people))
     for upload in attachments:
         Attachment.objects.create(
             activity=activity,

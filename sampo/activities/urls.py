@@ -9,6 +9,7 @@ urlpatterns = [
     path("activities/unattended/", unattended_views.unattended_list, name="unattended"),
     path("activities/new/", views.activity_new, name="new"),
     path("activities/timeline/", views.timeline, name="timeline"),
+    path("activities/follow/", views.follow, name="follow"),
     path("activities/files/<int:pk>/", views.attachment_download, name="attachment"),
     path("activities/<int:pk>/done/", views.activity_complete, name="complete"),
     path("activities/<int:pk>/reschedule/", views.activity_reschedule, name="reschedule"),

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sampo.activities import access, selectors, services, unattended
+from sampo.activities import access, following, selectors, services, unattended
 from sampo.activities.forms import CompleteForm, LogForm, RescheduleForm, ScheduleForm
 from sampo.activities.models import ActivityType, Attachment
 from sampo.contacts.access import access_organization, access_person
@@ -206,3 +206,21 @@ def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
         filename=attachment.name,
         content_type="application/octet-stream",
     )
+
+
+@require_POST
+def follow(request: AuthedRequest) -> HttpResponse:
+    """Follow a record, or stop: hear of every activity logged or planned on it."""
+    organization, person = _target(request)
+    record = person or organization
+    if record is None:
+        raise Http404
+    wanted = request.POST.get("following") == "1"
+    following.follow_set(user=request.user, record=record, following=wanted)
+    if wanted:
+        messages.success(
+            request, _("You will be told of every activity on %(name)s.") % {"name": record}
+        )
+    else:
+        messages.success(request, _("You no longer follow %(name)s.") % {"name": record})
+    return redirect(record.get_absolute_url())
