@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sampo.accounts",
     "sampo.contacts",
     "sampo.activities",
+    "sampo.sales",
 ]
 
 MIDDLEWARE = [

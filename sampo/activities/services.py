@@ -7,7 +7,9 @@ import datetime
 import zoneinfo
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +33,14 @@ def _due(day: datetime.date, time: datetime.time | None, assignee: User) -> dict
     return {"when": moment, "day": day, "has_time": time is not None}
 
 
+def _regarding(record: models.Model | None) -> dict[str, Any]:
+    """The generic reference to what the activity is about (see regarding.py)."""
+    if record is None:
+        return {}
+    content_type = ContentType.objects.get_for_model(record, for_concrete_model=False)
+    return {"regarding_type": content_type, "regarding_id": record.pk}
+
+
 def activity_log(
     *,
     actor: User,
@@ -42,6 +52,7 @@ def activity_log(
     outcome: str = "",
     organization: Organization | None = None,
     people: list[Person] | tuple[Person, ...] = (),
+    regarding: models.Model | None = None,
 ) -> Activity:
     """Something that happened: a call made, a meeting held, a note taken."""
     access.require_log(actor)
@@ -60,6 +71,7 @@ def activity_log(
         outcome=outcome.strip(),
         assignee=actor,
         organization=organization,
+        **_regarding(regarding),
     )
     return records.record_create(activity, actor=actor, m2m={"people": list(people)})
 
@@ -75,6 +87,7 @@ def activity_schedule(
     body: str = "",
     organization: Organization | None = None,
     people: list[Person] | tuple[Person, ...] = (),
+    regarding: models.Model | None = None,
 ) -> Activity:
     """A follow-up to do on a day (at a time, if given), by the assignee (default: the actor)."""
     access.require_log(actor)
@@ -89,6 +102,7 @@ def activity_schedule(
         assignee=assignee,
         organization=organization,
         **_due(day, time, assignee),
+        **_regarding(regarding),
     )
     return records.record_create(activity, actor=actor, m2m={"people": list(people)})
 
