@@ -556,7 +556,10 @@ def stage_update(*, actor: User, stage: Stage, name: str, probability: int) -> S
     probability = _clean_probability(probability)
     old = _stage_label(stage)
     with transaction.atomic():
-        stage.name, stage.probability = name, probability
+        # Saved unchanged, a seeded stage keeps its seeded name and so stays translated.
+        if name != str(stage):
+            stage.name = name
+        stage.probability = probability
         stage.save(update_fields=["name", "probability"])
         Opportunity.all_objects.filter(
             stage=stage, status=Opportunity.Status.OPEN, probability_overridden=False
