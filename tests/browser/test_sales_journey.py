@@ -16,7 +16,8 @@ def _drag(page: Page, card: Locator, column: Locator) -> None:
     """A real mouse drag: press on the card, move across in steps, release over the column."""
     start = card.bounding_box()
     target = column.bounding_box()
-    assert start is not None and target is not None
+    assert start is not None
+    assert target is not None
     page.mouse.move(start["x"] + start["width"] / 2, start["y"] + 12)
     page.mouse.down()
     page.mouse.move(start["x"] + start["width"] / 2 + 10, start["y"] + 20, steps=5)

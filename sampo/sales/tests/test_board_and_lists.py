@@ -100,7 +100,7 @@ def test_long_columns_load_their_next_cards_later(client, seller, make_opportuni
 def test_the_board_sorts_by_next_activity_with_the_ones_without_first(
     seller, make_opportunity, pipeline, call_type
 ):
-    later, sooner, none = (make_opportunity(seller, t) for t in ("Later", "Sooner", "None"))
+    later, sooner, _none = (make_opportunity(seller, t) for t in ("Later", "Sooner", "None"))
     for opportunity, days in ((later, 9), (sooner, 2)):
         activity_schedule(
             actor=seller,
@@ -372,3 +372,20 @@ def test_the_edit_form_saves_and_refuses_a_stale_version(client, seller, make_op
     assert not current.probability_overridden
     assert stale.status_code == 200
     assert "Someone else changed this record" in stale.content.decode()
+
+
+def test_a_deleted_opportunity_goes_to_the_trash_and_an_admin_restores_it(
+    client, seller, admin, make_opportunity
+):
+    opportunity = make_opportunity(seller, "Trashed deal")
+    client.force_login(seller)
+    client.post(f"/sales/opportunities/{opportunity.pk}/delete/")
+    assert client.get(opportunity.get_absolute_url()).status_code == 404
+
+    client.force_login(admin)
+    trash = client.get("/trash/")
+    assert "Trashed deal" in trash.content.decode()
+    item = next(i for i in trash.context["items"] if i.record.pk == opportunity.pk)
+    client.post(f"/trash/{item.content_type_id}/{opportunity.pk}/restore/")
+
+    assert Opportunity.objects.filter(pk=opportunity.pk).exists()

@@ -12,8 +12,8 @@ from sampo.activities.services import activity_log, activity_schedule
 from sampo.contacts.models import Organization, Person
 from sampo.contacts.services import DuplicateError
 from sampo.core.models import HistoryEntry
-from sampo.core.selectors import history_for
 from sampo.core.records import StaleEditError
+from sampo.core.selectors import history_for
 from sampo.sales import services
 from sampo.sales.models import Opportunity, StageChange
 
@@ -70,7 +70,7 @@ def test_moving_records_the_stage_change_and_takes_the_stages_probability(
     )
 
     assert (moved.stage, moved.probability, moved.version) == (stages[2], 50, 2)
-    change = StageChange.objects.filter(opportunity=moved).last()
+    change = StageChange.objects.filter(opportunity=moved).latest("id")
     assert (change.from_stage, change.to_stage, change.changed_by) == (stages[0], stages[2], seller)
     assert _history(moved)[-1].changes[0]["field"] in {"stage", "probability"}
 
@@ -161,7 +161,7 @@ def test_a_stage_of_another_pipeline_is_refused(seller, admin, make_opportunity)
 
     with pytest.raises(ValidationError):
         services.opportunity_move_stage(
-            actor=seller, opportunity=opportunity, stage=other.stages.first()
+            actor=seller, opportunity=opportunity, stage=other.stages.order_by("position")[0]
         )
 
 
@@ -266,6 +266,8 @@ def test_qualifying_a_lead_creates_the_organization_and_person_and_keeps_the_his
     )
 
     assert (qualified.pk, qualified.kind, qualified.stage) == (lead.pk, "opportunity", stages[0])
+    assert qualified.organization is not None
+    assert qualified.person is not None
     assert qualified.organization.name == "Nagy Kft."
     assert (qualified.person.first_name, qualified.person.last_name) == ("Eszter", "Nagy")
     assert qualified.person.memberships.get().organization == qualified.organization

@@ -84,7 +84,7 @@ def test_a_stage_with_opportunities_goes_only_by_moving_them(
     moved = Opportunity.objects.get(pk=opportunity.pk)
     assert (moved.stage, moved.probability) == (stages[1], stages[1].probability)
     assert Opportunity.all_objects.filter(stage=stages[1]).count() == 2
-    last = StageChange.objects.filter(opportunity=moved).last()
+    last = StageChange.objects.filter(opportunity=moved).latest("id")
     assert (last.from_label, last.to_stage) == ("Qualification", stages[1])
 
 
