@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -131,7 +131,7 @@ def board_column(request: AuthedRequest, pk: int, stage_pk: int) -> HttpResponse
     pipeline = access.access_pipeline(request.user, pk)
     stage = pipeline.stages.filter(pk=stage_pk).first()
     if stage is None:
-        return HttpResponse(status=404)
+        raise Http404
     offset = _int(request.GET.get("offset")) or 0
     cards, has_more = selectors.board_column_cards(
         user=request.user, pipeline=pipeline, stage=stage, filters=_filters(request), offset=offset
@@ -322,7 +322,7 @@ def _detail_context(request: AuthedRequest, opportunity: Opportunity, **forms: A
         ),
         "lost_form": forms.get("lost_form") or LostForm(initial=version),
         "postpone_form": forms.get("postpone_form") or PostponeForm(initial=version),
-        "version_form": VersionForm(initial=version),
+        "version_form": forms.get("version_form") or VersionForm(initial=version),
         "plan_url": _plan_url(opportunity),
         "log_url": f"{reverse('activities:new')}?{urlencode({'regarding': key_for(opportunity)})}",
     }

@@ -389,3 +389,17 @@ def test_a_deleted_opportunity_goes_to_the_trash_and_an_admin_restores_it(
     client.post(f"/trash/{item.content_type_id}/{opportunity.pk}/restore/")
 
     assert Opportunity.objects.filter(pk=opportunity.pk).exists()
+
+
+def test_marking_won_from_a_stale_page_is_refused_with_a_reason(client, seller, make_opportunity):
+    opportunity = make_opportunity(seller)
+    services.opportunity_update(
+        actor=seller, opportunity=opportunity, values={"title": "Changed"}, expected_version=1
+    )
+    client.force_login(seller)
+
+    response = client.post(f"/sales/opportunities/{opportunity.pk}/won/", {"version": 1})
+
+    assert response.status_code == 400
+    assert "Someone else changed this record" in response.content.decode()
+    assert Opportunity.objects.get(pk=opportunity.pk).status == "open"
