@@ -16,8 +16,10 @@ CASCADE_ALLOWED = {
     ("contacts.Membership", "organization"),
     ("contacts.KeyFigure", "organization"),  # an organization's figures for a year
     ("core.HistoryEntry", "content_type"),  # history of a record type that no longer exists
+    ("sales.Stage", "pipeline"),  # a pipeline's steps (deleted only while nothing is in it)
+    ("sales.StageChange", "opportunity"),  # an opportunity's path through the stages
 }
-SAMPO_APPS = {"core", "accounts", "contacts"}
+SAMPO_APPS = {"core", "accounts", "contacts", "sales"}
 
 
 def sampo_foreign_keys() -> list[tuple[str, str, object]]:
