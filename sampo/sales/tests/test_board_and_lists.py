@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from sampo.activities.models import Activity
 from sampo.activities.services import activity_schedule
+from sampo.contacts import services as contacts
 from sampo.contacts.models import Tag
 from sampo.sales import selectors, services
 from sampo.sales.models import Opportunity
@@ -242,10 +245,6 @@ def test_the_csv_export_holds_the_filtered_list(client, seller, make_opportunity
 
 
 def test_the_xlsx_export_opens(client, seller, make_opportunity):
-    import io
-
-    from openpyxl import load_workbook
-
     make_opportunity(seller, "Deal", expected_revenue=Decimal("10"))
     client.force_login(seller)
 
@@ -403,3 +402,19 @@ def test_marking_won_from_a_stale_page_is_refused_with_a_reason(client, seller, 
     assert response.status_code == 400
     assert "Someone else changed this record" in response.content.decode()
     assert Opportunity.objects.get(pk=opportunity.pk).status == "open"
+
+
+def test_a_quick_create_on_a_person_page_links_the_person_and_their_organization(
+    client, seller, pipeline, organization
+):
+    person = contacts.person_create(
+        actor=seller, values={"last_name": "Lehtonen"}, organization=organization
+    )
+    client.force_login(seller)
+
+    assert 'data-testid="quick-create"' in client.get(f"/people/{person.pk}/").content.decode()
+    client.post("/sales/opportunities/new/", {"title": "From the person", "person": person.pk})
+
+    created = Opportunity.objects.get(title="From the person")
+    assert (created.person, created.organization) == (person, organization)
+    assert "From the person" in client.get(f"/people/{person.pk}/").content.decode()
