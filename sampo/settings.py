@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "sampo.contacts",
     "sampo.activities",
     "sampo.mail",
+    "sampo.sales",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("sampo.activities.urls")),
     path("", include("sampo.mail.urls")),
     path("", include("sampo.contacts.admin_urls")),
+    path("", include("sampo.sales.urls")),
 ]
 
 handler403 = "sampo.core.errors.permission_denied"

@@ -6,6 +6,8 @@ import uuid
 from typing import ClassVar
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -78,6 +80,21 @@ class Activity(BusinessModel):
     people = models.ManyToManyField(
         Person, verbose_name=_("people"), blank=True, related_name="activities"
     )
+    # What the activity is about beyond the customer (an opportunity, later a ticket): a generic
+    # reference, so that this app never imports the domains above it (see regarding.py).
+    regarding_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("regarding"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    regarding_id = models.PositiveBigIntegerField(null=True, blank=True)
+    regarding = GenericForeignKey("regarding_type", "regarding_id")
+
+    # The record's type is shown in the history; its bare number would tell a reader nothing.
+    history_exclude = ("regarding_id",)
 
     class Meta:
         verbose_name = _("activity")
@@ -91,6 +108,12 @@ class Activity(BusinessModel):
             # Reminders and overdue alerts: WHERE status = 'planned' AND when BETWEEN ? AND ?
             models.Index(
                 fields=["when"], condition=Q(status="planned"), name="activity_planned_when_idx"
+            ),
+            # A record's activities and its next step: WHERE regarding_type_id = ? AND
+            # regarding_id = ? AND status = 'planned' ORDER BY when
+            models.Index(
+                fields=["regarding_type", "regarding_id", "status", "when"],
+                name="activity_regarding_idx",
             ),
         ]
         constraints = [

@@ -8,9 +8,10 @@ import zoneinfo
 from typing import Any
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -37,6 +38,14 @@ def _due(day: datetime.date, time: datetime.time | None, assignee: User) -> dict
     return {"when": moment, "day": day, "has_time": time is not None}
 
 
+def _regarding(record: models.Model | None) -> dict[str, Any]:
+    """The generic reference to what the activity is about (see regarding.py)."""
+    if record is None:
+        return {}
+    content_type = ContentType.objects.get_for_model(record, for_concrete_model=False)
+    return {"regarding_type": content_type, "regarding_id": record.pk}
+
+
 def activity_log(
     *,
     actor: User,
@@ -49,6 +58,7 @@ def activity_log(
     organization: Organization | None = None,
     people: list[Person] | tuple[Person, ...] = (),
     attachments: list[UploadedFile] | tuple[UploadedFile, ...] = (),
+    regarding: models.Model | None = None,
 ) -> Activity:
     """Something that happened: a call made, a meeting held, a note taken."""
     access.require_log(actor)
@@ -68,6 +78,7 @@ def activity_log(
         outcome=outcome.strip(),
         assignee=actor,
         organization=organization,
+        **_regarding(regarding),
     )
     return _create_with_files(activity, actor=actor, people=people, attachments=attachments)
 
@@ -85,6 +96,7 @@ def activity_schedule(
     organization: Organization | None = None,
     people: list[Person] | tuple[Person, ...] = (),
     attachments: list[UploadedFile] | tuple[UploadedFile, ...] = (),
+    regarding: models.Model | None = None,
 ) -> Activity:
     """A follow-up to do on a day (at a time, if given), by the assignee (default: the actor)."""
     access.require_log(actor)
@@ -101,6 +113,7 @@ def activity_schedule(
         assignee=assignee,
         organization=organization,
         **_due(day, time, assignee),
+        **_regarding(regarding),
     )
     return _create_with_files(activity, actor=actor, people=people, attachments=attachments)
 

@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sampo.activities import access, following, selectors, services, unattended
+from sampo.activities import access, following, regarding, selectors, services, unattended
 from sampo.activities.forms import CompleteForm, LogForm, RescheduleForm, ScheduleForm
 from sampo.activities.models import ActivityType, Attachment
 from sampo.contacts.access import access_organization, access_person
@@ -54,11 +54,16 @@ def _people_choices(organization: Organization | None, person: Person | None) ->
     return Person.objects.none()
 
 
-def _back_url(request: AuthedRequest, organization: Any, person: Any) -> str:
+def _regarding(request: AuthedRequest) -> Any:
+    """The record the activity is about, from ?regarding=app.model:pk (404 unless visible)."""
+    return regarding.resolve(request.user, request.GET.get("regarding", ""))
+
+
+def _back_url(request: AuthedRequest, organization: Any, person: Any, about: Any = None) -> str:
     next_url = request.GET.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         return next_url
-    record = person or organization
+    record = about or person or organization
     return record.get_absolute_url() if record else reverse("activities:my_day")
 
 
@@ -66,6 +71,11 @@ def _back_url(request: AuthedRequest, organization: Any, person: Any) -> str:
 def activity_new(request: AuthedRequest) -> HttpResponse:
     access.require_log(request.user)
     organization, person = _target(request)
+    about = _regarding(request)
+    if about is not None and organization is None and person is None:
+        # An activity about an opportunity is also with its customer.
+        organization = getattr(about, "organization", None)
+        person = getattr(about, "person", None)
     planning = request.GET.get("mode") == "plan"
     form_class = ScheduleForm if planning else LogForm
     initial: dict[str, Any] = {
@@ -79,7 +89,7 @@ def activity_new(request: AuthedRequest) -> HttpResponse:
     people = _people_choices(organization, person)
     form = form_class(request.POST or None, request.FILES or None, initial=initial, people=people)
     if request.method == "POST" and form.is_valid():
-        values = {**form.cleaned_data, "organization": organization}
+        values = {**form.cleaned_data, "organization": organization, "regarding": about}
         try:
             if planning:
                 services.activity_schedule(actor=request.user, **values)
@@ -92,13 +102,14 @@ def activity_new(request: AuthedRequest) -> HttpResponse:
                 request,
                 _("The follow-up was scheduled.") if planning else _("The activity was logged."),
             )
-            return redirect(_back_url(request, organization, person))
+            return redirect(_back_url(request, organization, person, about))
     context = {
         "form": form,
         "planning": planning,
         "organization": organization,
         "person": person,
-        "back_url": _back_url(request, organization, person),
+        "regarding": about,
+        "back_url": _back_url(request, organization, person, about),
     }
     return render(request, "activities/activity_form.html", context)
 
@@ -111,6 +122,10 @@ def _next_step_url(activity: Any) -> str:
         params["person"] = person.pk
     elif activity.organization_id:
         params["organization"] = activity.organization_id
+    if activity.regarding_type_id and activity.regarding_id:
+        # The next step stays about the same opportunity (or ticket).
+        kind = activity.regarding_type
+        params["regarding"] = f"{kind.app_label}.{kind.model}:{activity.regarding_id}"
     return f"{reverse('activities:new')}?{urlencode(params)}"
 
 

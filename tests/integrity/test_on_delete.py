@@ -22,6 +22,8 @@ CASCADE_ALLOWED = {
     ("mail.Participant", "message"),  # an address an email was from or to
     ("mail.EmailTemplateVariant", "template"),  # a template's text in one language
     ("contacts.ImportRow", "batch"),  # what each row of an import became
+    ("sales.Stage", "pipeline"),  # a pipeline's steps (deleted only while nothing is in it)
+    ("sales.StageChange", "opportunity"),  # an opportunity's path through the stages
 }
 
 

@@ -1,0 +1,83 @@
+"""What sales plugs into the floors below: the menu, search, the trash, periodic jobs, the
+register's 360° pages, the targets an activity can be "regarding", demo data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from sampo.activities import regarding
+from sampo.contacts import panels
+from sampo.core import events, navigation, schedules, search, trash
+from sampo.sales import access, selectors
+from sampo.sales.forms import QuickCreateForm
+from sampo.sales.models import Opportunity
+
+
+def _is_admin(user: Any) -> bool:
+    return bool(getattr(user, "is_admin", False))
+
+
+def _panel(user: Any, **record: Any) -> dict[str, Any]:
+    target = next(iter(record.values()))
+    return {
+        "opportunities": selectors.open_opportunities_of(user=user, **record),
+        "can_create": access.can_create(user),
+        "quick_form": QuickCreateForm(initial={name: r.pk for name, r in record.items()}),
+        "next_url": target.get_absolute_url(),
+    }
+
+
+navigation.register(label=_("Sales"), url_name="sales:home", order=30)
+navigation.register(
+    label=_("Pipelines"),
+    url_name="sales:admin_pipelines",
+    section="admin",
+    order=50,
+    visible_to=_is_admin,
+)
+navigation.register(
+    label=_("Lead sources"),
+    url_name="sales:admin_lead_sources",
+    section="admin",
+    order=51,
+    visible_to=_is_admin,
+)
+navigation.register(
+    label=_("Lost reasons"),
+    url_name="sales:admin_lost_reasons",
+    section="admin",
+    order=52,
+    visible_to=_is_admin,
+)
+search.register(
+    key="opportunities",
+    label=_("Opportunities"),
+    search=selectors.opportunity_search_hits,
+    order=30,
+)
+trash.register(Opportunity)
+events.register_event("stages_changed", _("changed the stages"))
+schedules.register(
+    name="sampo:sales-reopen-postponed", func="sampo.sales.tasks.reopen_postponed", cron="5 * * * *"
+)
+panels.register(
+    record_type="organization",
+    key="opportunities",
+    template="sales/_panel.html",
+    build=lambda user, organization: _panel(user, organization=organization),
+    order=5,
+)
+panels.register(
+    record_type="person",
+    key="opportunities",
+    template="sales/_panel.html",
+    build=lambda user, person: _panel(user, person=person),
+    order=5,
+)
+regarding.register(
+    key="sales.opportunity", resolve=lambda user, pk: access.access_opportunity(user, pk)
+)
+
+from sampo.sales import demo  # noqa: E402, F401  (registers the demo loader)

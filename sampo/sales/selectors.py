@@ -1,0 +1,345 @@
+"""Reads of leads and opportunities shaped for the board, the lists, the record page and the
+register's panels. Visibility (access.visible) is part of every query; lists and board columns
+never count the whole table to page it."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+
+from sampo.accounts.models import User
+from sampo.activities.models import Activity
+from sampo.contacts.models import Organization, Person
+from sampo.core.search import SearchHit
+from sampo.lib.text import fold
+from sampo.sales import access
+from sampo.sales.models import Opportunity, Pipeline, Stage, StageChange
+
+PAGE_SIZE = 50
+CARDS_PER_COLUMN = 20
+
+# Ties broken by id, so that a card's place (and a column's next page) is stable.
+SORTS: dict[str, tuple[Any, ...]] = {
+    "close": (F("expected_close_date").asc(nulls_last=True), "id"),
+    "next_activity": (F("next_activity_day").asc(nulls_first=True), "id"),
+    "-value": (F("expected_revenue").desc(nulls_last=True), "id"),
+    "-priority": ("-priority", F("expected_close_date").asc(nulls_last=True), "id"),
+    "-created": ("-created_at", "-id"),
+}
+DEFAULT_BOARD_SORT = "close"
+DEFAULT_LIST_SORT = "-created"
+
+
+@dataclass
+class Filters:
+    """What the board and the list can be narrowed by; built from the query string."""
+
+    search: str = ""
+    owner: int | None = None
+    team: int | None = None
+    tag: int | None = None
+    pipeline: int | None = None
+    status: str = Opportunity.Status.OPEN
+    kind: str = ""
+    close_after: datetime.date | None = None
+    close_before: datetime.date | None = None
+    mine: bool = False
+    sort: str = ""
+
+
+@dataclass
+class Page:
+    rows: list[Any]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+@dataclass
+class Total:
+    currency: str
+    amount: Decimal
+    weighted: Decimal
+
+
+@dataclass
+class Column:
+    stage: Stage
+    count: int = 0
+    totals: list[Total] = field(default_factory=list)
+    cards: list[Opportunity] = field(default_factory=list)
+
+    @property
+    def has_more(self) -> bool:
+        return self.count > len(self.cards)
+
+
+def _opportunity_type() -> ContentType:
+    return ContentType.objects.get_for_model(Opportunity)
+
+
+def with_next_activity(rows: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    """Each row's next planned activity date (`next_activity_day`, None when nothing is
+    planned), as one correlated subquery served by activity_regarding_idx."""
+    planned = Activity.objects.filter(
+        regarding_type=_opportunity_type(),
+        regarding_id=OuterRef("pk"),
+        status=Activity.Status.PLANNED,
+    ).order_by("day", "when")
+    return rows.annotate(next_activity_day=Subquery(planned.values("day")[:1]))
+
+
+def _filtered(user: User, filters: Filters) -> QuerySet[Opportunity]:
+    rows = Opportunity.objects.filter(access.visible(user))
+    if filters.search:
+        rows = rows.filter(title_folded__contains=fold(filters.search))
+    if filters.mine:
+        rows = rows.filter(owner=user)
+    elif filters.owner:
+        rows = rows.filter(owner_id=filters.owner)
+    if filters.team:
+        rows = rows.filter(team_id=filters.team)
+    if filters.tag:
+        rows = rows.filter(tags=filters.tag)
+    if filters.pipeline:
+        rows = rows.filter(pipeline_id=filters.pipeline)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.close_after:
+        rows = rows.filter(expected_close_date__gte=filters.close_after)
+    if filters.close_before:
+        rows = rows.filter(expected_close_date__lte=filters.close_before)
+    return rows
+
+
+def _card_relations(rows: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    return rows.select_related("owner", "organization", "person", "stage")
+
+
+# --- Board ----------------------------------------------------------------------------------
+
+
+def _board_rows(user: User, pipeline: Pipeline, filters: Filters) -> QuerySet[Opportunity]:
+    board_filters = Filters(**{**filters.__dict__, "pipeline": pipeline.pk})
+    board_filters.status = Opportunity.Status.OPEN
+    board_filters.kind = Opportunity.Kind.OPPORTUNITY
+    return _filtered(user, board_filters)
+
+
+def _ordering(sort: str, default: str) -> tuple[Any, ...]:
+    return SORTS.get(sort) or SORTS[default]
+
+
+def pipeline_board(
+    *, user: User, pipeline: Pipeline, filters: Filters, per_column: int = CARDS_PER_COLUMN
+) -> list[Column]:
+    """One column per stage with its count and its sums (per currency: EUR and HUF are not
+    added up), and its first cards. Three queries, whatever the number of cards: the stages,
+    the sums grouped by stage, and the first cards of every column through a window function."""
+    rows = _board_rows(user, pipeline, filters)
+    columns = {stage.pk: Column(stage) for stage in pipeline.stages.order_by("position", "id")}
+    weighted = ExpressionWrapper(
+        F("expected_revenue") * F("probability"), output_field=DecimalField()
+    )
+    sums = (
+        rows.order_by()
+        .values("stage_id", "currency")
+        .annotate(n=Count("id"), amount=Sum("expected_revenue"), weighted=Sum(weighted))
+    )
+    for row in sums:
+        column = columns.get(row["stage_id"])
+        if column is None:
+            continue
+        column.count += row["n"]
+        if row["amount"] is not None:
+            column.totals.append(
+                Total(
+                    row["currency"],
+                    Decimal(row["amount"]),
+                    (Decimal(row["weighted"] or 0) / 100).quantize(Decimal("0.01")),
+                )
+            )
+    ordering = _ordering(filters.sort, DEFAULT_BOARD_SORT)
+    ranked = with_next_activity(rows).annotate(
+        place=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(ordering))
+    )
+    for card in _card_relations(ranked.filter(place__lte=per_column)).order_by(*ordering):
+        if card.stage_id in columns:
+            columns[card.stage_id].cards.append(card)
+    for column in columns.values():
+        column.totals.sort(key=lambda total: total.currency)
+    return list(columns.values())
+
+
+def board_column_cards(
+    *,
+    user: User,
+    pipeline: Pipeline,
+    stage: Stage,
+    filters: Filters,
+    offset: int,
+    limit: int = CARDS_PER_COLUMN,
+) -> tuple[list[Opportunity], bool]:
+    """The next cards of one column (lazy loading), and whether more follow."""
+    rows = with_next_activity(_board_rows(user, pipeline, filters).filter(stage=stage))
+    ordering = _ordering(filters.sort, DEFAULT_BOARD_SORT)
+    fetched = list(_card_relations(rows).order_by(*ordering)[offset : offset + limit + 1])
+    return fetched[:limit], len(fetched) > limit
+
+
+def board_column_totals(*, user: User, pipeline: Pipeline, filters: Filters) -> list[Column]:
+    """The columns' counts and sums without cards, to refresh the headers after a move."""
+    return pipeline_board(user=user, pipeline=pipeline, filters=filters, per_column=0)
+
+
+def pipelines_for(user: User) -> list[Pipeline]:
+    return list(Pipeline.objects.select_related("team").order_by("position", "name", "id"))
+
+
+# --- Lists, exports, search -----------------------------------------------------------------
+
+
+def opportunity_rows(*, user: User, filters: Filters) -> QuerySet[Opportunity]:
+    """The opportunities a list shows with its filters, unpaged: the page and its exports."""
+    rows = with_next_activity(_filtered(user, filters))
+    rows = _card_relations(rows).select_related("pipeline", "team", "source", "lost_reason")
+    rows = rows.prefetch_related("tags")
+    return rows.order_by(*_ordering(filters.sort, DEFAULT_LIST_SORT))
+
+
+def opportunity_list(*, user: User, filters: Filters, page: int = 1) -> Page:
+    number = max(page, 1)
+    rows = opportunity_rows(user=user, filters=filters)
+    fetched = list(rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
+    return Page(fetched[:PAGE_SIZE], number, len(fetched) > PAGE_SIZE)
+
+
+def opportunity_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:
+    filters = Filters(search=query, status="")
+    rows = _card_relations(_filtered(user, filters).order_by("-created_at", "-id"))[:limit]
+    return [
+        SearchHit(
+            o.title,
+            " · ".join(filter(None, [o.customer_label, str(o.get_status_display())])),
+            o.get_absolute_url(),
+        )
+        for o in rows
+    ]
+
+
+def open_opportunities_of(
+    *, user: User, organization: Organization | None = None, person: Person | None = None
+) -> list[Opportunity]:
+    """A register record's open leads and opportunities, for its panel."""
+    rows = _filtered(user, Filters())
+    if organization is not None:
+        rows = rows.filter(organization=organization)
+    if person is not None:
+        rows = rows.filter(person=person)
+    rows = with_next_activity(rows).select_related("owner", "stage", "pipeline")
+    return list(rows.order_by(F("expected_close_date").asc(nulls_last=True), "id")[:20])
+
+
+# --- The record page ------------------------------------------------------------------------
+
+
+def opportunity_timeline(opportunity: Opportunity, *, limit: int = 50) -> list[Activity]:
+    """The activities about the opportunity, newest first (cancelled ones left out)."""
+    people = Person.objects.only("id", "first_name", "last_name", "country", "preferred_language")
+    rows = (
+        Activity.objects.filter(regarding_type=_opportunity_type(), regarding_id=opportunity.pk)
+        .exclude(status=Activity.Status.CANCELLED)
+        .select_related("type", "assignee", "organization")
+        .prefetch_related(Prefetch("people", queryset=people))
+    )
+    return list(rows.order_by("-when", "-id")[:limit])
+
+
+@dataclass
+class StageVisit:
+    label: str
+    entered_at: datetime.datetime
+    by: User | None
+    days: int
+
+
+def stage_path(opportunity: Opportunity) -> list[StageVisit]:
+    """Each stage the opportunity was in, with how many days it stayed (until now for the
+    current one)."""
+    changes = list(
+        StageChange.objects.filter(opportunity=opportunity)
+        .select_related("changed_by")
+        .order_by("changed_at", "id")
+    )
+    now = timezone.now()
+    visits = []
+    for n, change in enumerate(changes):
+        left = changes[n + 1].changed_at if n + 1 < len(changes) else now
+        visits.append(
+            StageVisit(
+                change.to_label,
+                change.changed_at,
+                change.changed_by,
+                (left - change.changed_at).days,
+            )
+        )
+    return visits
+
+
+def owner_choices() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).only("id", "name").order_by("name")
+
+
+def stage_counts(pipeline: Pipeline) -> dict[int, int]:
+    """Opportunities per stage, the trash included (what stops a stage from being deleted)."""
+    counted = (
+        Opportunity.all_objects.filter(pipeline=pipeline)
+        .exclude(stage__isnull=True)
+        .order_by()
+        .values("stage_id")
+        .annotate(n=Count("id"))
+    )
+    found: dict[int, int] = defaultdict(int)
+    for row in counted:
+        found[row["stage_id"]] = row["n"]
+    return found
+
+
+def choice_rows(model: Any, *, field: str) -> QuerySet[Any]:
+    """A lead source or lost reason list with how many live opportunities use each entry."""
+    used = (
+        Opportunity.objects.filter(**{field: OuterRef("pk")})
+        .order_by()
+        .values(field)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return model.objects.annotate(
+        opportunity_count=Coalesce(Subquery(used, output_field=IntegerField()), Value(0))
+    ).order_by("position", "name")
