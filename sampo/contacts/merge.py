@@ -21,9 +21,8 @@ from django.utils.translation import gettext as _
 
 from sampo.accounts.models import User
 from sampo.contacts import access
-from sampo.contacts.models import ExternalId, Merge, Organization, Person
+from sampo.contacts.models import Merge, Organization, Person
 from sampo.core import history, records
-from sampo.core.models import HistoryEntry
 from sampo.lib.text import fold
 
 Record = Organization | Person
@@ -154,18 +153,17 @@ def _move_row(
             link_model._base_manager.filter(pk=pk).update(**{field.attname: new})
     except IntegrityError:
         # The survivor has this link already (the same tag, the same person on an activity).
-        row = link_model._base_manager.get(pk=pk)
-        merge.dropped_rows.append(
-            {
-                "model": link_model._meta.label,
-                "fields": {
-                    f.attname: f.value_to_string(row) for f in link_model._meta.concrete_fields
-                },
-            }
-        )
-        row.delete()
+        _drop_row(link_model, pk, merge)
     else:
         merge.moved_links.append(_link_entry(link_model, field, pk, old))
+
+
+def _drop_row(link_model: type[models.Model], pk: Any, merge: Merge) -> None:
+    """Delete a row that would repeat one the survivor has, keeping it for undo."""
+    row = link_model._base_manager.get(pk=pk)
+    fields = {f.attname: f.value_to_string(row) for f in link_model._meta.concrete_fields}
+    merge.dropped_rows.append({"model": link_model._meta.label, "fields": fields})
+    row.delete()
 
 
 def _link_entry(link_model: type[models.Model], field: Any, pk: Any, old: Any) -> dict[str, Any]:
@@ -173,19 +171,38 @@ def _link_entry(link_model: type[models.Model], field: Any, pk: Any, old: Any) -
 
 
 def _generic_references() -> list[tuple[type[models.Model], bool]]:
-    """Rows that point at a record by (content type, object id) rather than a foreign key:
-    history entries (the id kept as text) and the import's source ids."""
-    return [(HistoryEntry, True), (ExternalId, False)]
+    """Rows that point at a record by `content_type` and `object_id` rather than a foreign key
+    (history entries, source ids, follows, ...), found from the models like the links; for
+    each, whether the id is kept as text."""
+    found = []
+    for reference in apps.get_models():
+        fields = {f.name: f for f in reference._meta.concrete_fields}
+        content_type, object_id = fields.get("content_type"), fields.get("object_id")
+        if (
+            isinstance(content_type, models.ForeignKey)
+            and content_type.related_model is ContentType
+            and object_id is not None
+        ):
+            found.append((reference, isinstance(object_id, models.CharField | models.TextField)))
+    return found
 
 
 def _move_history(model: type[Record], other: Record, survivor: Record, merge: Merge) -> None:
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     for reference, as_text in _generic_references():
         old = str(other.pk) if as_text else other.pk
+        new = str(survivor.pk) if as_text else survivor.pk
         rows = reference._base_manager.filter(content_type=content_type, object_id=old)
-        ids = list(rows.values_list("pk", flat=True))
-        rows.update(object_id=str(survivor.pk) if as_text else survivor.pk)
-        merge.moved_history.append({"model": reference._meta.label, "from": old, "entries": ids})
+        moved = []
+        for pk in list(rows.values_list("pk", flat=True)):
+            try:
+                with transaction.atomic():
+                    reference._base_manager.filter(pk=pk).update(object_id=new)
+            except IntegrityError:  # the survivor has it already (a user following both)
+                _drop_row(reference, pk, merge)
+            else:
+                moved.append(pk)
+        merge.moved_history.append({"model": reference._meta.label, "from": old, "entries": moved})
 
 
 @transaction.atomic
