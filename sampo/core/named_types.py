@@ -34,23 +34,29 @@ def unique_code(model: type[models.Model], name: str) -> str:
     return code
 
 
-def next_position(model: type[models.Model]) -> int:
-    manager: Any = model._default_manager
-    last = manager.aggregate(last=Max("position"))["last"]
+def _rows(rows: Any) -> Any:
+    if isinstance(rows, type) and issubclass(rows, models.Model):
+        return rows._default_manager.all()
+    return rows
+
+
+def next_position(rows: Any) -> int:
+    """The position after the last of `rows` (a model's rows, or a queryset of some)."""
+    last = _rows(rows).aggregate(last=Max("position"))["last"]
     return 0 if last is None else last + 1
 
 
-def move(model: type[models.Model], item: models.Model, offset: int) -> None:
-    """Move an item up (-1) or down (+1) in the order; the positions become 0, 1, 2..."""
-    manager: Any = model._default_manager
+def move(rows: Any, item: models.Model, offset: int) -> None:
+    """Move an item up (-1) or down (+1) among `rows` (a model's rows, or a queryset of some,
+    e.g. one pipeline's stages); their positions become 0, 1, 2..."""
     with transaction.atomic():
-        items = list(manager.select_for_update().order_by("position", "name"))
+        items = list(_rows(rows).select_for_update().order_by("position", "pk"))
         index = next(i for i, other in enumerate(items) if other.pk == item.pk)
         target = min(max(index + offset, 0), len(items) - 1)
         items.insert(target, items.pop(index))
         for position, other in enumerate(items):
             other.position = position
-        manager.bulk_update(items, ["position"])
+        type(item)._default_manager.bulk_update(items, ["position"])
 
 
 def display_name(name: str, seeded_label: Any) -> str:

@@ -10,12 +10,12 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sampo.accounts.models import Team
 from sampo.contacts.models import Organization, Person, Tag
+from sampo.core import named_types
 from sampo.core.models import BusinessModel
 
 
@@ -34,13 +34,7 @@ class SeededChoice(models.Model):
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
-        seeded = self.SEEDED_LABELS.get(self.code)
-        if seeded is not None:
-            with translation.override(None):
-                default_name = str(seeded)
-            if self.name == default_name:
-                return str(seeded)
-        return self.name
+        return named_types.display_name(self.name, self.SEEDED_LABELS.get(self.code))
 
 
 class LeadSource(SeededChoice):

@@ -11,9 +11,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -23,7 +22,7 @@ from sampo.activities.models import Activity, ActivityType
 from sampo.activities.services import activity_schedule
 from sampo.contacts import services as contacts
 from sampo.contacts.models import Organization, Person
-from sampo.core import history, records
+from sampo.core import history, named_types, records
 from sampo.lib.text import fold
 from sampo.sales import access
 from sampo.sales.models import (
@@ -442,17 +441,6 @@ def lead_qualify(
 # --- Admin: pipelines and stages ------------------------------------------------------------
 
 
-def _clean_name(name: str, *, max_length: int) -> str:
-    name = " ".join((name or "").split())
-    if not name:
-        raise ValidationError({"name": _("Enter a name.")})
-    if len(name) > max_length:
-        raise ValidationError(
-            {"name": _("Use at most %(count)d characters.") % {"count": max_length}}
-        )
-    return name
-
-
 def _clean_probability(probability: int) -> int:
     if not 0 <= probability <= 100:
         raise ValidationError({"probability": _("Enter a probability from 0 to 100.")})
@@ -470,16 +458,15 @@ def pipeline_create(
 ) -> Pipeline:
     """A pipeline with the default stages (or `stages`), placed after the others."""
     require_admin(actor)
-    name = _clean_name(name, max_length=120)
+    name = named_types.clean_name(name, max_length=120)
     with transaction.atomic():
-        last = Pipeline.objects.aggregate(last=Max("position"))["last"]
         pipeline = records.record_create(
             Pipeline(
                 name=name,
                 team=team,
                 requires_next_step=requires_next_step,
                 uses_leads=uses_leads,
-                position=0 if last is None else last + 1,
+                position=named_types.next_position(Pipeline),
             ),
             actor=actor,
         )
@@ -495,7 +482,7 @@ def pipeline_update(
 ) -> Pipeline:
     require_admin(actor)
     if "name" in values:
-        values = {**values, "name": _clean_name(values["name"], max_length=120)}
+        values = {**values, "name": named_types.clean_name(values["name"], max_length=120)}
     return records.record_update(
         pipeline, actor=actor, values=values, expected_version=expected_version
     )
@@ -534,15 +521,14 @@ def _stage_label(stage: Stage) -> str:
 
 def stage_create(*, actor: User, pipeline: Pipeline, name: str, probability: int) -> Stage:
     require_admin(actor)
-    name = _clean_name(name, max_length=80)
+    name = named_types.clean_name(name, max_length=80)
     probability = _clean_probability(probability)
     with transaction.atomic():
-        last = pipeline.stages.aggregate(last=Max("position"))["last"]
         stage = Stage.objects.create(
             pipeline=pipeline,
             name=name,
             probability=probability,
-            position=0 if last is None else last + 1,
+            position=named_types.next_position(pipeline.stages.all()),
         )
         _stage_event(pipeline, actor=actor, old="", new=_stage_label(stage))
     return stage
@@ -552,7 +538,7 @@ def stage_update(*, actor: User, stage: Stage, name: str, probability: int) -> S
     """Rename and set the default probability; open opportunities in the stage whose
     probability was not set by hand follow the new default."""
     require_admin(actor)
-    name = _clean_name(name, max_length=80)
+    name = named_types.clean_name(name, max_length=80)
     probability = _clean_probability(probability)
     old = _stage_label(stage)
     with transaction.atomic():
@@ -572,18 +558,7 @@ def stage_update(*, actor: User, stage: Stage, name: str, probability: int) -> S
 def stage_move(*, actor: User, stage: Stage, offset: int) -> None:
     """Move a stage left (-1) or right (+1); the positions become 0, 1, 2..."""
     require_admin(actor)
-    with transaction.atomic():
-        stages = list(
-            Stage.objects.select_for_update()
-            .filter(pipeline_id=stage.pipeline_id)
-            .order_by("position", "id")
-        )
-        index = next(i for i, s in enumerate(stages) if s.pk == stage.pk)
-        target = min(max(index + offset, 0), len(stages) - 1)
-        stages.insert(target, stages.pop(index))
-        for position, each in enumerate(stages):
-            each.position = position
-        Stage.objects.bulk_update(stages, ["position"])
+    named_types.move(Stage.objects.filter(pipeline_id=stage.pipeline_id), stage, offset)
 
 
 def stage_delete(*, actor: User, stage: Stage, move_to: Stage | None = None) -> None:
@@ -622,30 +597,22 @@ def stage_delete(*, actor: User, stage: Stage, move_to: Stage | None = None) -> 
 # --- Admin: lead sources and lost reasons ---------------------------------------------------
 
 
-def _unique_code(model: type[SeededChoice], name: str) -> str:
-    base = slugify(name)[:30] or "choice"
-    taken = set(model.objects.filter(code__startswith=base).values_list("code", flat=True))  # type: ignore[attr-defined]
-    code, n = base, 2
-    while code in taken:
-        code, n = f"{base}-{n}", n + 1
-    return code
-
-
 def choice_create(*, actor: User, model: type[SeededChoice], name: str) -> SeededChoice:
     """A lead source or lost reason, placed last."""
     require_admin(actor)
-    name = _clean_name(name, max_length=80)
+    name = named_types.clean_name(name, max_length=80)
     manager: Any = model.objects  # type: ignore[attr-defined]
     with transaction.atomic():
-        last = manager.aggregate(last=Max("position"))["last"]
         return manager.create(
-            code=_unique_code(model, name), name=name, position=0 if last is None else last + 1
+            code=named_types.unique_code(model, name),
+            name=name,
+            position=named_types.next_position(model),
         )
 
 
 def choice_rename(*, actor: User, choice: SeededChoice, name: str) -> SeededChoice:
     require_admin(actor)
-    name = _clean_name(name, max_length=80)
+    name = named_types.clean_name(name, max_length=80)
     # Saved unchanged, a seeded entry keeps its seeded name and so stays translated.
     if name != str(choice):
         choice.name = name
@@ -655,15 +622,7 @@ def choice_rename(*, actor: User, choice: SeededChoice, name: str) -> SeededChoi
 
 def choice_move(*, actor: User, choice: SeededChoice, offset: int) -> None:
     require_admin(actor)
-    manager: Any = type(choice).objects  # type: ignore[attr-defined]
-    with transaction.atomic():
-        rows = list(manager.select_for_update().order_by("position", "name"))
-        index = next(i for i, row in enumerate(rows) if row.pk == choice.pk)
-        target = min(max(index + offset, 0), len(rows) - 1)
-        rows.insert(target, rows.pop(index))
-        for position, row in enumerate(rows):
-            row.position = position
-        manager.bulk_update(rows, ["position"])
+    named_types.move(type(choice), choice, offset)
 
 
 def _uses_of(choice: SeededChoice) -> int:

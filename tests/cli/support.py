@@ -12,15 +12,14 @@ import socket
 import subprocess
 import sys
 import tarfile
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.client import HTTPConnection, HTTPMessage
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote, urlencode
 
 import dj_database_url
@@ -28,8 +27,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from tests.waiting import wait_until
+
 SAMPO = str(Path(sys.executable).with_name("sampo"))
-T = TypeVar("T")
 
 
 def operator_env(**values: str) -> dict[str, str]:
@@ -76,23 +76,6 @@ def sampo_python(code: str, *, env: dict[str, str]) -> Any:
     """Run `code` in `sampo shell -c` and return what it printed as the JSON on its last line."""
     result = sampo("shell", "-c", code, env=env)
     return json.loads(result.stdout.strip().splitlines()[-1])
-
-
-def wait_until(
-    condition: Callable[[], T],
-    *,
-    timeout: float,
-    what: str,
-    details: Callable[[], str] = str,
-) -> T:
-    """Poll until `condition` returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if result := condition():
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Waited {timeout} s for {what} in vain.\n{details()}")
-        time.sleep(0.1)
 
 
 def free_port() -> int:

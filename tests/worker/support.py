@@ -11,7 +11,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import policy
@@ -19,30 +18,12 @@ from email.message import EmailMessage
 from http.client import HTTPConnection
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from django_q.brokers import Broker, get_broker
 
-T = TypeVar("T")
-
-
-def wait_until(
-    condition: Callable[[], T],
-    *,
-    timeout: float,
-    what: str,
-    details: Callable[[], str] = str,
-) -> T:
-    """Poll until `condition` returns something truthy; fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if result := condition():
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Waited {timeout} s for {what} in vain.\n{details()}")
-        time.sleep(0.05)
-
+from tests.waiting import wait_until
 
 # --- SMTP -----------------------------------------------------------------------------------
 
@@ -56,6 +37,12 @@ class ReceivedMail:
     def body(self) -> str:
         part = self.message.get_body(preferencelist=("plain",))
         assert part is not None, "the email has no plain-text part"
+        return str(part.get_content())
+
+    @property
+    def html(self) -> str:
+        part = self.message.get_body(preferencelist=("html",))
+        assert part is not None, "the email has no HTML part"
         return str(part.get_content())
 
 

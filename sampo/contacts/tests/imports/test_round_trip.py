@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from sampo.contacts import exports, selectors, services
+from sampo.contacts.forms import OrganizationForm
 from sampo.contacts.imports import services as imports
 from sampo.contacts.imports.fields import clean_text
 from sampo.contacts.imports.readers import read_table
@@ -31,28 +32,8 @@ PERSON_FIELDS = [
     "owner",
     "tags",
 ]
-ORGANIZATION_FIELDS = [
-    "name",
-    "business_id",
-    "relationship_types",
-    "industry",
-    "owner",
-    "email",
-    "phone",
-    "website",
-    "street",
-    "postal_code",
-    "city",
-    "country",
-    "postal_street",
-    "postal_postal_code",
-    "postal_city",
-    "billing_street",
-    "billing_postal_code",
-    "billing_city",
-    "billing_email",
-    "tags",
-]
+# Everything a user edits on an organization comes back.
+ORGANIZATION_FIELDS = list(OrganizationForm.Meta.fields)
 
 
 def _state(record, names):
