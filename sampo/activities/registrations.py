@@ -20,14 +20,14 @@ panels.register(
     record_type="organization",
     key="activities",
     template="activities/_timeline.html",
-    build=lambda user, organization: selectors.timeline_panel(user, organization=organization),
+    build=lambda user, organization: selectors.timeline_panel(user, record=organization),
     order=10,
 )
 panels.register(
     record_type="person",
     key="activities",
     template="activities/_timeline.html",
-    build=lambda user, person: selectors.timeline_panel(user, person=person),
+    build=lambda user, person: selectors.timeline_panel(user, record=person),
     order=10,
 )
 

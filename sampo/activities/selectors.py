@@ -6,6 +6,8 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import (
     Count,
     IntegerField,
@@ -20,10 +22,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sampo.accounts.models import Role, User
+from sampo.activities import regarding
 from sampo.activities.access import can_log
 from sampo.activities.following import is_following
 from sampo.activities.models import Activity, ActivityType
 from sampo.contacts.models import Organization, Person
+from sampo.core.models import HistoryEntry
+from sampo.core.selectors import history_of
 
 UPCOMING_DAYS = 7
 TIMELINE_PAGE = 20
@@ -63,6 +68,7 @@ def my_day(*, user: User, team: bool = False, today: datetime.date | None = None
         ).order_by("day", "has_time", "when", "id")
     )
     rows = list(planned)
+    with_regarding_links(user, rows)
     return {
         "overdue": [a for a in rows if a.day < today],
         "today": [a for a in rows if a.day == today],
@@ -71,68 +77,154 @@ def my_day(*, user: User, team: bool = False, today: datetime.date | None = None
     }
 
 
+# The type filter that shows only the record's changes; activity type codes are slugs, which
+# never start with "_", so no admin-made type can take it.
+CHANGES = "_changes"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a timeline: an activity, or a change to the record itself."""
+
+    when: datetime.datetime
+    activity: Activity | None = None
+    change: HistoryEntry | None = None
+
+    @property
+    def order(self) -> tuple[datetime.datetime, int, int]:
+        # Newest first; at the same moment an activity before a change, then the higher id.
+        if self.activity is not None:
+            return (self.when, 1, self.activity.pk)
+        return (self.when, 0, self.change.pk if self.change else 0)
+
+    @property
+    def cursor(self) -> str:
+        when, rank, pk = self.order
+        return f"{when.isoformat()}_{'a' if rank else 'h'}{pk}"
+
+
 @dataclass(frozen=True)
 class TimelinePage:
-    activities: list[Activity]
+    entries: list[TimelineEntry]
     next_cursor: str  # where the next page starts; "" on the last page
+
+
+def record_activities(record: models.Model) -> QuerySet[Activity]:
+    """A person's activities; an organization's and its people's; or those regarding a record
+    of a higher domain (an opportunity)."""
+    if isinstance(record, Organization):
+        with_its_people = Activity.people.through.objects.filter(
+            person__memberships__organization=record
+        ).values("activity_id")
+        return Activity.objects.filter(Q(organization=record) | Q(pk__in=with_its_people))
+    if isinstance(record, Person):
+        return Activity.objects.filter(people=record)
+    return Activity.objects.filter(
+        regarding_type=ContentType.objects.get_for_model(type(record), for_concrete_model=False),
+        regarding_id=record.pk,
+    )
 
 
 def timeline(
     *,
-    organization: Organization | None = None,
-    person: Person | None = None,
+    user: User,
+    record: models.Model,
     type_code: str = "",
     cursor: str = "",
     limit: int = TIMELINE_PAGE,
 ) -> TimelinePage:
-    """What was done and is planned with a person, or with an organization and its people,
-    newest first, a page at a time. The cursor is the last row's (when, id): paging never
-    counts the rows nor skips an offset, however long the history."""
-    if organization is not None:
-        with_its_people = Activity.people.through.objects.filter(
-            person__memberships__organization=organization
-        ).values("activity_id")
-        rows = Activity.objects.filter(Q(organization=organization) | Q(pk__in=with_its_people))
-    else:
-        rows = Activity.objects.filter(people=person)
-    rows = rows.exclude(status=Activity.Status.CANCELLED)
-    if type_code:
-        rows = rows.filter(type__code=type_code)
-    if after := _parse_cursor(cursor):
-        rows = rows.filter(Q(when__lt=after[0]) | Q(when=after[0], id__lt=after[1]))
-    page = list(_with_relations(rows).order_by("-when", "-id")[: limit + 1])
-    if len(page) <= limit:
-        return TimelinePage(page, "")
-    last = page[limit - 1]
-    return TimelinePage(page[:limit], f"{last.when.isoformat()}_{last.pk}")
+    """What was done and is planned with a record, interleaved with the changes made to it,
+    newest first, a page at a time. The cursor is the last entry's (when, kind, id): paging
+    never counts the rows nor skips an offset, however long the history. Each source gives at
+    most one page, and the two are merged."""
+    after = _parse_cursor(cursor)
+    entries: list[TimelineEntry] = []
+    if type_code != CHANGES:
+        rows = record_activities(record).exclude(status=Activity.Status.CANCELLED)
+        if type_code:
+            rows = rows.filter(type__code=type_code)
+        if after:
+            rows = rows.filter(_activities_after(*after))
+        page = list(_with_relations(rows).order_by("-when", "-id")[: limit + 1])
+        with_regarding_links(user, page)
+        entries += [TimelineEntry(a.when, activity=a) for a in page]
+    if type_code in ("", CHANGES):
+        changes = history_of(record)
+        if after:
+            changes = changes.filter(_changes_after(*after))
+        entries += [TimelineEntry(c.created_at, change=c) for c in changes[: limit + 1]]
+    entries.sort(key=lambda e: e.order, reverse=True)
+    if len(entries) <= limit:
+        return TimelinePage(entries, "")
+    return TimelinePage(entries[:limit], entries[limit - 1].cursor)
 
 
-def timeline_panel(
-    user: Any, *, organization: Any = None, person: Any = None, type_code: str = ""
-) -> dict[str, Any]:
-    """The context of activities/_timeline.html, for a 360° page or the timeline view."""
-    record = organization or person
-    kind = "organization" if organization is not None else "person"
-    return {
-        "page": timeline(organization=organization, person=person, type_code=type_code),
-        "types": ActivityType.objects.all(),
-        "type_code": type_code,
-        "can_log": can_log(user),
-        "following": is_following(user, record),
-        "target": f"{kind}={record.pk}",
-        "show_customer": person is not None,
-    }
+def _activities_after(when: datetime.datetime, rank: int, pk: int) -> Q:
+    if rank == 0:  # after a change: the activities of that moment came before it
+        return Q(when__lt=when)
+    return Q(when__lt=when) | Q(when=when, id__lt=pk)
 
 
-def _parse_cursor(cursor: str) -> tuple[datetime.datetime, int] | None:
-    when, _, pk = cursor.rpartition("_")
+def _changes_after(when: datetime.datetime, rank: int, pk: int) -> Q:
+    if rank == 1:  # after an activity: every change of that moment is still to come
+        return Q(created_at__lte=when)
+    return Q(created_at__lt=when) | Q(created_at=when, id__lt=pk)
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime.datetime, int, int] | None:
+    when, _, position = cursor.rpartition("_")
+    kind, pk = position[:1], position[1:]
     try:
         moment = datetime.datetime.fromisoformat(when)
     except ValueError:
         return None
-    if not pk.isdigit() or timezone.is_naive(moment):
+    if kind not in ("a", "h") or not pk.isdigit() or timezone.is_naive(moment):
         return None
-    return moment, int(pk)
+    return moment, int(kind == "a"), int(pk)
+
+
+def with_regarding_links(user: User, activities: list[Activity]) -> None:
+    """Sets `regarding_link` (label, url) on each activity whose "regarding" record the user
+    may see; the others get None, so a title the user may not read never reaches the page."""
+    wanted: dict[int, set[int]] = {}
+    for activity in activities:
+        activity.regarding_link = None  # type: ignore[attr-defined]
+        if activity.regarding_type_id and activity.regarding_id:
+            wanted.setdefault(activity.regarding_type_id, set()).add(activity.regarding_id)
+    links = {
+        type_id: regarding.links(user, ContentType.objects.get_for_id(type_id), ids)
+        for type_id, ids in wanted.items()
+    }
+    for activity in activities:
+        if activity.regarding_type_id and activity.regarding_id:
+            found = links[activity.regarding_type_id].get(activity.regarding_id)
+            activity.regarding_link = found  # type: ignore[attr-defined]
+
+
+def timeline_panel(user: Any, *, record: models.Model, type_code: str = "") -> dict[str, Any]:
+    """The context of activities/_timeline.html, for a record page or the timeline view."""
+    return {
+        "page": timeline(user=user, record=record, type_code=type_code),
+        "types": ActivityType.objects.all(),
+        "type_code": type_code,
+        "changes_code": CHANGES,
+        "can_log": can_log(user),
+        "can_follow": isinstance(record, Organization | Person),
+        "following": isinstance(record, Organization | Person) and is_following(user, record),
+        "target": timeline_target(record),
+        "show_customer": not isinstance(record, Organization),
+        # On the page of the record the activities are regarding, saying so is noise.
+        "hide_regarding": not isinstance(record, Organization | Person),
+    }
+
+
+def timeline_target(record: models.Model) -> str:
+    """The query string naming the record, for the timeline, follow and new-activity links."""
+    if isinstance(record, Organization):
+        return f"organization={record.pk}"
+    if isinstance(record, Person):
+        return f"person={record.pk}"
+    return f"regarding={regarding.key_for(record)}"
 
 
 def activity_type_list() -> QuerySet[ActivityType]:

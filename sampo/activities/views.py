@@ -185,29 +185,32 @@ def activity_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def timeline(request: AuthedRequest) -> HttpResponse:
-    """A record's activities: the filter and "show older" of the 360° page's panel (HTMX), or
-    a page of its own without JavaScript."""
-    organization = person = None
-    if (pk := request.GET.get("organization", "")).isdigit():
-        organization = access_organization(request.user, int(pk))
-    elif (pk := request.GET.get("person", "")).isdigit():
-        person = access_person(request.user, int(pk))
-    else:
-        raise Http404
+    """A record's timeline: the filter and "show older" of its page's panel (HTMX), or a page
+    of its own without JavaScript."""
+    record = _timeline_record(request)
     type_code = request.GET.get("type", "")
-    panel = selectors.timeline_panel(
-        request.user, organization=organization, person=person, type_code=type_code
-    )
+    panel = selectors.timeline_panel(request.user, record=record, type_code=type_code)
     cursor = request.GET.get("cursor", "")
     if cursor:
         panel["page"] = selectors.timeline(
-            organization=organization, person=person, type_code=type_code, cursor=cursor
+            user=request.user, record=record, type_code=type_code, cursor=cursor
         )
     if request.htmx:
         template = "activities/_timeline_items.html" if cursor else "activities/_timeline.html"
     else:
         template = "activities/timeline.html"
-    return render(request, template, {"panel": panel, "record": organization or person})
+    return render(request, template, {"panel": panel, "record": record})
+
+
+def _timeline_record(request: AuthedRequest) -> Any:
+    """?organization=, ?person= or ?regarding=app.model:pk, each behind its access check."""
+    if (pk := request.GET.get("organization", "")).isdigit():
+        return access_organization(request.user, int(pk))
+    if (pk := request.GET.get("person", "")).isdigit():
+        return access_person(request.user, int(pk))
+    if record := _regarding(request):
+        return record
+    raise Http404
 
 
 @require_GET

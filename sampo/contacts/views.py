@@ -19,7 +19,6 @@ from sampo.contacts import access, exports, panels, selectors, services
 from sampo.contacts.forms import MembershipEndForm, MembershipForm, OrganizationForm, PersonForm
 from sampo.contacts.models import Industry, RelationshipType, Tag
 from sampo.core.records import StaleEditError
-from sampo.core.selectors import history_for
 from sampo.lib.forms import add_service_error
 from sampo.lib.http import AuthedRequest, as_download, in_current_locale
 from sampo.lib.spreadsheets import iter_csv, write_xlsx
@@ -129,7 +128,6 @@ def organization_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "organization": organization,
         "can_edit": access.can_edit(request.user, organization),
-        "history": history_for(organization),
         **selectors.organization_overview(organization),
         "panels": panels.panels_for("organization", user=request.user, record=organization),
     }
@@ -225,7 +223,6 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "person": person,
         "can_edit": access.can_edit(request.user, person),
-        "history": history_for(person),
         **selectors.person_overview(person),
         "panels": panels.panels_for("person", user=request.user, record=person),
     }

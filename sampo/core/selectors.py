@@ -9,12 +9,19 @@ from django.db.models import QuerySet
 from sampo.core.models import HistoryEntry
 
 
-def history_for(record: models.Model, *, limit: int = 100) -> QuerySet[HistoryEntry]:
+def history_of(record: models.Model) -> QuerySet[HistoryEntry]:
     """A record's history, newest first. The caller has already been granted the record."""
     content_type = ContentType.objects.get_for_model(type(record), for_concrete_model=False)
-    return HistoryEntry.objects.filter(
-        content_type=content_type, object_id=str(record.pk)
-    ).select_related("actor")[:limit]
+    return (
+        HistoryEntry.objects.filter(content_type=content_type, object_id=str(record.pk))
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def history_for(record: models.Model, *, limit: int = 100) -> QuerySet[HistoryEntry]:
+    """The newest changes of a record whose page shows its history on its own (users, teams)."""
+    return history_of(record)[:limit]
 
 
 def recent_changes_by(user: Any, *, limit: int = 15) -> QuerySet[HistoryEntry]:

@@ -77,7 +77,9 @@ panels.register(
     order=5,
 )
 regarding.register(
-    key="sales.opportunity", resolve=lambda user, pk: access.access_opportunity(user, pk)
+    key="sales.opportunity",
+    resolve=lambda user, pk: access.access_opportunity(user, pk),
+    links=lambda user, pks: selectors.opportunity_links(user, pks),
 )
 
 from sampo.sales import demo  # noqa: E402, F401  (registers the demo loader)

@@ -18,7 +18,6 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
-    Prefetch,
     QuerySet,
     Subquery,
     Sum,
@@ -253,6 +252,12 @@ def opportunity_search_hits(user: User, query: str, limit: int) -> list[SearchHi
     ]
 
 
+def opportunity_links(user: User, pks: set[int]) -> dict[int, tuple[str, str]]:
+    """Title and address of the opportunities among `pks` the user may see (one query)."""
+    rows = Opportunity.objects.filter(access.visible(user), pk__in=pks).only("id", "title")
+    return {o.pk: (o.title, o.get_absolute_url()) for o in rows}
+
+
 def open_opportunities_of(
     *, user: User, organization: Organization | None = None, person: Person | None = None
 ) -> list[Opportunity]:
@@ -267,18 +272,6 @@ def open_opportunities_of(
 
 
 # --- The record page ------------------------------------------------------------------------
-
-
-def opportunity_timeline(opportunity: Opportunity, *, limit: int = 50) -> list[Activity]:
-    """The activities about the opportunity, newest first (cancelled ones left out)."""
-    people = Person.objects.only("id", "first_name", "last_name", "country", "preferred_language")
-    rows = (
-        Activity.objects.filter(regarding_type=_opportunity_type(), regarding_id=opportunity.pk)
-        .exclude(status=Activity.Status.CANCELLED)
-        .select_related("type", "assignee", "organization")
-        .prefetch_related(Prefetch("people", queryset=people))
-    )
-    return list(rows.order_by("-when", "-id")[:limit])
 
 
 @dataclass

@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sampo.accounts.models import Team
-from sampo.activities.access import can_log
 from sampo.activities.regarding import key_for
+from sampo.activities.selectors import timeline_panel
 from sampo.contacts.models import Organization, Person, Tag
 from sampo.contacts.services import DuplicateError
 from sampo.core.records import StaleEditError
-from sampo.core.selectors import history_for
 from sampo.lib.forms import add_service_error
 from sampo.lib.http import AuthedRequest, in_current_locale
 from sampo.lib.spreadsheets import iter_csv, write_xlsx
@@ -309,12 +308,9 @@ def _detail_context(request: AuthedRequest, opportunity: Opportunity, **forms: A
     return {
         "opportunity": opportunity,
         "can_edit": can_edit,
-        "can_log": can_log(request.user),
-        "regarding_key": key_for(opportunity),
-        "activities": selectors.opportunity_timeline(opportunity),
+        "timeline": timeline_panel(request.user, record=opportunity),
         "stage_path": selectors.stage_path(opportunity),
         "has_next_step": services.has_planned_next_step(opportunity),
-        "history": history_for(opportunity),
         "tags": opportunity.tags.all(),
         "move_form": forms.get("move_form")
         or MoveForm(
@@ -324,7 +320,6 @@ def _detail_context(request: AuthedRequest, opportunity: Opportunity, **forms: A
         "postpone_form": forms.get("postpone_form") or PostponeForm(initial=version),
         "version_form": forms.get("version_form") or VersionForm(initial=version),
         "plan_url": _plan_url(opportunity),
-        "log_url": f"{reverse('activities:new')}?{urlencode({'regarding': key_for(opportunity)})}",
     }
 
 

@@ -1,5 +1,5 @@
 """A seller quick-creates an opportunity on the kanban, drags it across two stages with the
-mouse, marks it lost with a reason, and sees the board and the history tell the same story."""
+mouse, marks it lost with a reason, and sees the board and the timeline tell the same story."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ def test_it_quick_creates_drags_across_two_stages_and_marks_lost(
     with page.expect_navigation():
         page.get_by_test_id("mark-lost").click()
     expect(page.get_by_test_id("status")).to_have_text("Lost")
-    history = page.locator(".history")
+    history = page.locator("#timeline")
     expect(history).to_contain_text("Price")
     expect(history).to_contain_text("Their current supplier matched our price.")
     expect(history).to_contain_text("Needs analysis")
