@@ -8,12 +8,13 @@ import imaplib
 import logging
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from sampo.mail import services
-from sampo.mail.models import MailboxCursor
+from sampo.mail.models import MailboxCursor, SkippedMessage
 
 logger = logging.getLogger(__name__)
 
@@ -47,42 +48,66 @@ def _quoted(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _fetch_one(client: imaplib.IMAP4, uid: int) -> bytes | None:
-    """The message's bytes, or None (with a warning) when it is over the size limit."""
-    _typ, data = client.uid("FETCH", str(uid), "(RFC822.SIZE)")
-    size = _SIZE.search(data[0] if data and isinstance(data[0], bytes) else b"")
-    if size and int(size.group(1)) > settings.MAIL_MAX_MESSAGE_BYTES:
-        logger.warning(
-            "IMAP: message UID %s is %s bytes, over the limit; left in the mailbox",
-            uid,
-            size.group(1),
-        )
-        return None
-    _typ, data = client.uid("FETCH", str(uid), "(BODY.PEEK[])")
-    for item in data:
+@dataclass(frozen=True)
+class _Position:
+    mailbox: str
+    uid_validity: int
+    uid: int
+
+
+def _fetch(client: imaplib.IMAP4, uid: int, part: str) -> bytes | None:
+    _typ, data = client.uid("FETCH", str(uid), f"({part})")
+    for item in data or []:
         if isinstance(item, tuple) and len(item) == 2:
             return bytes(item[1])
     return None
 
 
-def _receive(raw: bytes | None, uid: int, result: FetchResult) -> None:
+def _size(client: imaplib.IMAP4, uid: int) -> int | None:
+    _typ, data = client.uid("FETCH", str(uid), "(RFC822.SIZE)")
+    size = _SIZE.search(data[0] if data and isinstance(data[0], bytes) else b"")
+    return int(size.group(1)) if size else None
+
+
+def _skip(at: _Position, result: FetchResult, reason: str, headers: bytes, **extra: Any) -> None:
+    result.refused += 1
+    services.mailbox_message_skipped(
+        mailbox=at.mailbox,
+        uid_validity=at.uid_validity,
+        uid=at.uid,
+        reason=reason,
+        headers=headers,
+        **extra,
+    )
+
+
+def _read_one(client: imaplib.IMAP4, at: _Position, result: FetchResult) -> None:
+    """Stores the message at `at`, or records why not (it stays in the mailbox either way)."""
+    size = _size(client, at.uid)
+    if size is not None and size > settings.MAIL_MAX_MESSAGE_BYTES:
+        logger.warning("IMAP: message UID %s is %s bytes, over the limit", at.uid, size)
+        headers = _fetch(client, at.uid, "BODY.PEEK[HEADER]") or b""
+        _skip(at, result, SkippedMessage.Reason.TOO_LARGE, headers, size=size)
+        return
+    raw = _fetch(client, at.uid, "BODY.PEEK[]")
     if raw is None:
-        result.refused += 1
+        _skip(at, result, SkippedMessage.Reason.FAILED, b"", detail="The server sent no body.")
         return
     try:
         received = services.email_receive(raw_bytes=raw)
     except ValidationError as error:
-        result.refused += 1
-        logger.warning("IMAP: message UID %s not imported: %s", uid, " ".join(error.messages))
-        return
-    except Exception:  # one broken message must not stop the mailbox
-        result.refused += 1
-        logger.exception("IMAP: message UID %s could not be imported", uid)
-        return
-    if received.created:
-        result.stored += 1
+        logger.warning("IMAP: message UID %s not imported: %s", at.uid, " ".join(error.messages))
+        reason, detail = SkippedMessage.Reason.UNREADABLE, " ".join(error.messages)
+    except Exception as error:  # one broken message must not stop the mailbox
+        logger.exception("IMAP: message UID %s could not be imported", at.uid)
+        reason, detail = SkippedMessage.Reason.FAILED, f"{type(error).__name__}: {error}"
     else:
-        result.duplicates += 1
+        if received.created:
+            result.stored += 1
+        else:
+            result.duplicates += 1
+        return
+    _skip(at, result, reason, raw, size=len(raw), detail=detail)
 
 
 def fetch_new() -> FetchResult:
@@ -102,7 +127,7 @@ def fetch_new() -> FetchResult:
         _typ, data = client.uid("SEARCH", f"UID {cursor.last_uid + 1}:*")
         uids = sorted(int(u) for u in (data[0] or b"").split() if int(u) > cursor.last_uid)
         for uid in uids[:BATCH]:
-            _receive(_fetch_one(client, uid), uid, result)
+            _read_one(client, _Position(cursor.mailbox, uid_validity, uid), result)
             cursor.last_uid = uid
             cursor.save(update_fields=["uid_validity", "last_uid", "updated_at"])
         cursor.save(update_fields=["uid_validity", "last_uid", "updated_at"])

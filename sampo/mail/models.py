@@ -219,3 +219,42 @@ class MailboxCursor(models.Model):
 
     def __str__(self) -> str:
         return self.mailbox
+
+
+class SkippedMessage(models.Model):
+    """A message the IMAP poll read past without storing it (over the size limit, unreadable,
+    or failing to import). It stays in the mailbox; this row makes sure someone hears of it
+    instead of it being lost in a log."""
+
+    class Reason(models.TextChoices):
+        TOO_LARGE = "too_large", _("over the size limit")
+        UNREADABLE = "unreadable", _("not a readable email")
+        FAILED = "failed", _("could not be imported")
+
+    mailbox = models.CharField(max_length=400)
+    uid_validity = models.BigIntegerField()
+    uid = models.BigIntegerField()
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
+    sender = models.CharField(_("from"), max_length=400, blank=True)
+    subject = models.CharField(_("subject"), max_length=500, blank=True)
+    date_header = models.CharField(_("date"), max_length=100, blank=True)
+    message_id = models.CharField(max_length=500, blank=True)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+    dismissed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Read past once per message: a second poll of the same UID records nothing new.
+            models.UniqueConstraint(
+                fields=["mailbox", "uid_validity", "uid"], name="skipped_message_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject or self.message_id or f"UID {self.uid}"

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, QuerySet
 from sampo.accounts.models import User
 from sampo.contacts.models import Organization, Person
 from sampo.mail import access, merge_fields
-from sampo.mail.models import Attachment, EmailTemplate, Message, Participant
+from sampo.mail.models import Attachment, EmailTemplate, Message, Participant, SkippedMessage
 
 PAGE_SIZE = 50
 PANEL_SIZE = 5
@@ -68,6 +68,16 @@ def unmatched_inbox(*, user: User, page: int = 1) -> Page:
     )
     fetched = list(rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
     return Page(fetched[:PAGE_SIZE], number, len(fetched) > PAGE_SIZE)
+
+
+SKIPPED_SHOWN = 50
+
+
+def skipped_messages(*, user: User) -> list[SkippedMessage]:
+    """Messages the mailbox poll read past and nobody has dismissed yet, newest first."""
+    access.require_triage(user)
+    rows = SkippedMessage.objects.filter(dismissed_at__isnull=True).order_by("-created_at", "-id")
+    return list(rows[:SKIPPED_SHOWN])
 
 
 def unmatched_count(*, user: User) -> int:

@@ -5,6 +5,8 @@ activities.services.activity_log; the message is stored here, one to one with it
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email import policy as email_policy
+from email.parser import BytesHeaderParser
 from email.utils import make_msgid, parseaddr
 from typing import Any
 
@@ -13,9 +15,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from sampo.accounts.access import require_admin
 from sampo.accounts.models import Role, User
@@ -32,9 +36,11 @@ from sampo.mail.models import (
     EmailTemplateVariant,
     Message,
     Participant,
+    SkippedMessage,
     Thread,
 )
 from sampo.mail.parsing import ParsedMessage, dedup_key, parse
+from sampo.notifications.services import notify
 
 # How much of an email the timeline shows; the whole message is one click away.
 TIMELINE_EXCERPT_CHARS = 600
@@ -466,3 +472,66 @@ def sender_as_person_values(message: Message) -> dict[str, str]:
     if not last.strip():
         last = message.from_address.partition("@")[0]
     return {"first_name": first.strip(), "last_name": last.strip(), "email": message.from_address}
+
+
+# --- Messages the mailbox poll could not store ------------------------------------------------
+
+
+def mailbox_message_skipped(
+    *,
+    mailbox: str,
+    uid_validity: int,
+    uid: int,
+    reason: str,
+    headers: bytes,
+    size: int | None = None,
+    detail: str = "",
+) -> SkippedMessage | None:
+    """Records a message the poll read past and tells the admins; None if it was recorded
+    before (a poll that restarted from an older cursor)."""
+    fields = _header_fields(headers)
+    with transaction.atomic():
+        skipped, created = SkippedMessage.objects.get_or_create(
+            mailbox=mailbox[:400],
+            uid_validity=uid_validity,
+            uid=uid,
+            defaults={"reason": reason, "size": size, "detail": detail[:2000], **fields},
+        )
+        if not created:
+            return None
+        for admin in User.objects.filter(is_active=True, role__code=Role.ADMIN):
+            notify(
+                recipient=admin,
+                kind="mail_skipped",
+                text=_lazy("An email in the CRM mailbox was not imported: %(subject)s"),
+                params={"subject": skipped.subject or skipped.sender or f"UID {uid}"},
+                url=reverse("mail:unmatched") + "#skipped",
+            )
+    return skipped
+
+
+def _header_fields(headers: bytes) -> dict[str, str]:
+    """From, subject, date and Message-ID as text, whatever state the rest of the message is
+    in; a header that cannot be decoded is kept as it came."""
+    parsed = BytesHeaderParser(policy=email_policy.default).parsebytes(headers)
+
+    def text(name: str, limit: int) -> str:
+        try:
+            value = str(parsed.get(name, "") or "")
+        except (ValueError, TypeError, IndexError):  # a malformed header the policy rejects
+            value = str(parsed.get_all(name, [""])[0])
+        return " ".join(value.split())[:limit]
+
+    return {
+        "sender": text("From", 400),
+        "subject": text("Subject", 500),
+        "date_header": text("Date", 100),
+        "message_id": text("Message-ID", 500),
+    }
+
+
+def skipped_message_dismiss(*, actor: User, skipped: SkippedMessage) -> None:
+    access.require_triage(actor)
+    skipped.dismissed_at = timezone.now()
+    skipped.dismissed_by = actor
+    skipped.save(update_fields=["dismissed_at", "dismissed_by"])

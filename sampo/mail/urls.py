@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/<int:person_pk>/email/", views.compose, name="compose"),
     path("mail/unmatched/", views.unmatched, name="unmatched"),
     path("mail/unmatched/<int:pk>/", views.unmatched_resolve, name="resolve"),
+    path("mail/skipped/<int:pk>/dismiss/", views.skipped_dismiss, name="skipped_dismiss"),
     path("mail/people/pick/", views.person_pick, name="person_pick"),
     path("mail/inbound/", views.inbound, name="inbound"),
     path("admin/email-templates/", admin_views.template_list, name="templates"),

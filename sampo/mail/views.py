@@ -20,7 +20,7 @@ from sampo.lib.forms import add_service_error
 from sampo.lib.http import AuthedRequest
 from sampo.mail import access, selectors, services
 from sampo.mail.forms import ComposeForm, LinkForm, NewPersonForm
-from sampo.mail.models import EmailTemplate
+from sampo.mail.models import EmailTemplate, SkippedMessage
 from sampo.mail.parsing import without_remote_images
 
 
@@ -124,7 +124,17 @@ def message_retry(request: AuthedRequest, pk: int) -> HttpResponse:
 def unmatched(request: AuthedRequest) -> HttpResponse:
     page_number = int(request.GET.get("page", "1")) if request.GET.get("page", "").isdigit() else 1
     page = selectors.unmatched_inbox(user=request.user, page=page_number)
-    return render(request, "mail/unmatched.html", {"page": page})
+    skipped = selectors.skipped_messages(user=request.user)
+    return render(request, "mail/unmatched.html", {"page": page, "skipped": skipped})
+
+
+@require_POST
+def skipped_dismiss(request: AuthedRequest, pk: int) -> HttpResponse:
+    access.require_triage(request.user)
+    skipped = get_object_or_404(SkippedMessage, pk=pk, dismissed_at__isnull=True)
+    services.skipped_message_dismiss(actor=request.user, skipped=skipped)
+    messages.success(request, _("Dismissed. The email is still in the mailbox."))
+    return redirect("mail:unmatched")
 
 
 def _unmatched_message(request: AuthedRequest, pk: int) -> Any:

@@ -6,8 +6,9 @@ import pytest
 
 from sampo.core import schedules
 from sampo.mail import tasks
-from sampo.mail.models import MailboxCursor, Message
+from sampo.mail.models import MailboxCursor, Message, SkippedMessage
 from sampo.mail.tests import samples
+from sampo.notifications.models import Notification
 
 
 @pytest.fixture
@@ -60,14 +61,27 @@ def test_a_message_delivered_twice_or_read_again_from_the_start_is_stored_once(
     assert Message.objects.count() == 2
 
 
-def test_a_message_over_the_size_limit_is_left_in_the_mailbox(imap_settings, dovecot, db, caplog):
+def test_a_message_over_the_size_limit_is_left_in_the_mailbox_and_reported(
+    imap_settings, dovecot, admin, seller, client
+):
     imap_settings.MAIL_MAX_MESSAGE_BYTES = 600
-    dovecot.deliver(samples.simple(body="x" * 2000))
+    dovecot.deliver(samples.simple(subject="Iso liite", body="x" * 2000))
     dovecot.deliver(samples.ISO_8859_1)
 
     assert tasks.fetch_mailbox() == 1
-    assert "over the limit" in caplog.text
+    MailboxCursor.objects.update(last_uid=0)  # read again from the start: reported once
+    assert tasks.fetch_mailbox() == 0
+
     assert dovecot.client().select("INBOX")[1] == [b"2"]
+    skipped = SkippedMessage.objects.get()
+    assert (skipped.reason, skipped.subject) == ("too_large", "Iso liite")
+    assert skipped.sender == "Maija Lehtonen <maija.lehtonen@virtanen.example>"
+    assert (skipped.size or 0) > 2000
+    assert [n.recipient for n in Notification.objects.filter(kind="mail_skipped")] == [admin]
+    client.force_login(seller)
+    page = client.get("/mail/unmatched/").content.decode()
+    assert "Iso liite" in page
+    assert "over the size limit" in page
 
 
 def test_nothing_is_fetched_or_scheduled_while_imap_is_not_configured(settings, db):

@@ -145,3 +145,25 @@ def test_the_inbox_takes_the_same_queries_for_one_message_and_fifty(client, sell
 
     assert queries() == one
     assert Message.objects.filter(activity__isnull=True).count() == 50
+
+
+def test_a_skipped_message_keeps_what_its_broken_headers_say_and_can_be_dismissed(
+    client, seller, viewer
+):
+    headers = b"From: =?utf-8?q?broken <x@y.example>\r\nSubject: \xff\xfe Tilaus\r\n\r\n"
+    skipped = services.mailbox_message_skipped(
+        mailbox="crm@imap:143/INBOX", uid_validity=1, uid=7, reason="unreadable", headers=headers
+    )
+    assert skipped is not None
+    assert "Tilaus" in skipped.subject
+    assert "x@y.example" in skipped.sender
+
+    client.force_login(viewer)
+    assert client.post(f"/mail/skipped/{skipped.pk}/dismiss/").status_code == 403
+    client.force_login(seller)
+    response = client.post(f"/mail/skipped/{skipped.pk}/dismiss/", follow=True)
+
+    skipped.refresh_from_db()
+    assert skipped.dismissed_by == seller
+    assert "Tilaus" not in response.content.decode().split('id="skipped"')[-1]
+    assert client.post(f"/mail/skipped/{skipped.pk}/dismiss/").status_code == 404
