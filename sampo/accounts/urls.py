@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sampo.accounts import views
+from sampo.accounts import offboarding_views, views
 
 app_name = "accounts"
 
@@ -45,6 +45,7 @@ urlpatterns = [
         {"active": True},
         name="user_reactivate",
     ),
+    path("admin/users/<int:pk>/offboard/", offboarding_views.user_offboard, name="user_offboard"),
     path("admin/teams/", views.team_list, name="teams"),
     path("admin/teams/new/", views.team_new, name="team_new"),
     path("admin/teams/<int:pk>/", views.team_detail, name="team"),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from sampo.activities import selectors
+from sampo.accounts import offboarding
+from sampo.activities import selectors, services
 from sampo.contacts import panels
 from sampo.core import navigation, schedules
 
@@ -15,6 +16,15 @@ navigation.register(
     section="admin",
     order=35,
     visible_to=lambda user: bool(getattr(user, "is_admin", False)),
+)
+offboarding.register_book(
+    key="activities",
+    label=_("planned activities"),
+    order=40,
+    rows=selectors.assigned_planned_activities,
+    customer_of=lambda activity: activity.organization_id,
+    field="assignee",
+    extra_values=services.due_for_new_assignee,
 )
 panels.register(
     record_type="organization",

@@ -239,3 +239,10 @@ def activity_type_list() -> QuerySet[ActivityType]:
     return ActivityType.objects.annotate(
         activity_count=Coalesce(Subquery(uses, output_field=IntegerField()), Value(0))
     ).order_by("position", "name")
+
+
+def assigned_planned_activities(user: User) -> QuerySet[Activity]:
+    """What an off-boarding hands over: the user's planned activities; done ones stay theirs."""
+    return Activity.objects.filter(assignee=user, status=Activity.Status.PLANNED).order_by(
+        "when", "pk"
+    )

@@ -38,6 +38,14 @@ def _due(day: datetime.date, time: datetime.time | None, assignee: User) -> dict
     return {"when": moment, "day": day, "has_time": time is not None}
 
 
+def due_for_new_assignee(activity: Activity, assignee: User) -> dict[str, Any]:
+    """A timed activity keeps its moment, dated in the new assignee's time zone; one for a
+    day keeps its day."""
+    if not activity.has_time:
+        return {}
+    return {"day": timezone.localdate(activity.when, _zone(assignee))}
+
+
 def _regarding(record: models.Model | None) -> dict[str, Any]:
     """The generic reference to what the activity is about (see regarding.py)."""
     if record is None:

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from sampo.accounts import offboarding
 from sampo.contacts import selectors
 from sampo.contacts.models import Organization, Person
 from sampo.core import events, navigation, schedules, search, trash
@@ -25,6 +26,20 @@ navigation.register(
 )
 navigation.register(
     label=_("Imports"), url_name="contacts:imports", section="admin", order=50, visible_to=_is_admin
+)
+offboarding.register_book(
+    key="organizations",
+    label=_("organizations"),
+    order=10,
+    rows=selectors.owned_organizations,
+    customer_of=lambda organization: organization.pk,
+)
+offboarding.register_book(
+    key="people",
+    label=_("people"),
+    order=20,
+    rows=selectors.owned_people,
+    customer_of=lambda person: person.customer,
 )
 trash.register(Organization)
 trash.register(Person)

@@ -210,3 +210,21 @@ def person_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:
         )
         for p in rows
     ]
+
+
+def owned_organizations(user: User) -> QuerySet[Organization]:
+    """What an off-boarding hands over: the organizations the user owns, by name."""
+    return Organization.objects.filter(owner=user).order_by("name", "pk")
+
+
+def owned_people(user: User) -> QuerySet[Person]:
+    """The people the user owns, each with `customer`: the organization of their primary (or
+    else any) current membership, so a handover keeps them with their organization."""
+    current = Membership.objects.filter(person=OuterRef("pk"), end_date__isnull=True).order_by(
+        "-is_primary", "pk"
+    )
+    return (
+        Person.objects.filter(owner=user)
+        .annotate(customer=Subquery(current.values("organization_id")[:1]))
+        .order_by("last_name", "first_name", "pk")
+    )

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from sampo.accounts import offboarding
 from sampo.activities import regarding
 from sampo.contacts import panels
 from sampo.core import events, navigation, schedules, search, trash
@@ -80,6 +81,14 @@ regarding.register(
     key="sales.opportunity",
     resolve=lambda user, pk: access.access_opportunity(user, pk),
     links=lambda user, pks: selectors.opportunity_links(user, pks),
+)
+
+offboarding.register_book(
+    key="opportunities",
+    label=_("open leads and opportunities"),
+    order=30,
+    rows=selectors.owned_open_opportunities,
+    customer_of=lambda opportunity: opportunity.organization_id,
 )
 
 from sampo.sales import demo  # noqa: E402, F401  (registers the demo loader)

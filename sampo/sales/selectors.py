@@ -336,3 +336,11 @@ def choice_rows(model: Any, *, field: str) -> QuerySet[Any]:
     return model.objects.annotate(
         opportunity_count=Coalesce(Subquery(used, output_field=IntegerField()), Value(0))
     ).order_by("position", "name")
+
+
+def owned_open_opportunities(user: User) -> QuerySet[Opportunity]:
+    """What an off-boarding hands over: the user's leads and opportunities still in play
+    (open or postponed); won and lost ones stay theirs."""
+    return Opportunity.objects.filter(
+        owner=user, status__in=[Opportunity.Status.OPEN, Opportunity.Status.POSTPONED]
+    ).order_by("pk")
