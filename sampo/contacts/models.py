@@ -327,13 +327,15 @@ class Merge(models.Model):
         return f"{self.record_type_id}:{self.survivor_id} <- {self.merged_ids}"
 
 
-# The import sub-domain keeps its models in its own package; imported here so that Django
-# finds them as models of this app.
+# The import and handover sub-domains keep their models in their own packages; imported here
+# so that Django finds them as models of this app.
+from sampo.contacts.handovers.models import HandoverRequest  # noqa: E402
 from sampo.contacts.imports.models import ExternalId, ImportBatch, ImportRow  # noqa: E402
 
 __all__ = [
     "COUNTRY_CHOICES",
     "ExternalId",
+    "HandoverRequest",
     "ImportBatch",
     "ImportRow",
     "Industry",

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from sampo.contacts import merge_views, views
+from sampo.contacts.handovers import views as handover_views
 from sampo.contacts.imports import views as import_views
 
 app_name = "contacts"
@@ -41,6 +42,12 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/delete/", views.person_delete, name="person_delete"),
+    path("handovers/", handover_views.handover_list, name="handovers"),
+    path("<str:kind>/<int:pk>/handover/", handover_views.handover_new, name="handover_new"),
+    path("handovers/<int:pk>/answer/", handover_views.handover_answer, name="handover_answer"),
+    path(
+        "handovers/<int:pk>/withdraw/", handover_views.handover_withdraw, name="handover_withdraw"
+    ),
     path("imports/", import_views.import_list, name="imports"),
     path("imports/new/", import_views.import_new, name="import_new"),
     path("imports/<int:pk>/", import_views.import_detail, name="import"),

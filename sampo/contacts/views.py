@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from sampo.accounts.models import User
 from sampo.contacts import access, exports, panels, selectors, services
 from sampo.contacts.forms import MembershipEndForm, MembershipForm, OrganizationForm, PersonForm
+from sampo.contacts.handovers.selectors import record_handover
 from sampo.contacts.models import Industry, RelationshipType, Tag
 from sampo.core.records import StaleEditError
 from sampo.lib.forms import add_service_error
@@ -128,6 +129,7 @@ def organization_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "organization": organization,
         "can_edit": access.can_edit(request.user, organization),
+        "handover": record_handover(user=request.user, record=organization),
         **selectors.organization_overview(organization),
         "panels": panels.panels_for("organization", user=request.user, record=organization),
     }
@@ -223,6 +225,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "person": person,
         "can_edit": access.can_edit(request.user, person),
+        "handover": record_handover(user=request.user, record=person),
         **selectors.person_overview(person),
         "panels": panels.panels_for("person", user=request.user, record=person),
     }

@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from sampo.core.events import event_label
+from sampo.core.events import FIELD_LABELS, event_label
 from sampo.core.models import HistoryEntry
 from sampo.lib.markdown import render_markdown
 from sampo.lib.phones import display_phone
@@ -71,7 +71,7 @@ def _field_label(model: Any, name: str) -> str:
             (r for r in model._meta.related_objects if r.get_accessor_name() == name), None
         )
         if field is None:
-            return name
+            return str(FIELD_LABELS.get(name, name))
     if isinstance(field, ForeignObjectRel):
         related_model: Any = field.related_model
         return str(related_model._meta.verbose_name_plural)
