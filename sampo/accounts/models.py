@@ -20,7 +20,8 @@ TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezone
 
 class Role(models.Model):
     """What a user does in the company. The six system roles are seeded by a migration; an
-    admin may add more. Rights per role and record type arrive with the permissions work."""
+    admin may add more. What a role may do with each record type is in `RoleRight` rows, or
+    else the defaults the record type registered (see rights.py)."""
 
     ADMIN = "admin"
     SALES_MANAGER = "sales_manager"
@@ -50,6 +51,38 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return str(self.SYSTEM_LABELS.get(self.code, self.name))
+
+
+class RoleRight(models.Model):
+    """How far a role may take one action on one record type: on no records, its own, its
+    teams', or all. A missing row means the record type's default for the role."""
+
+    class Action(models.TextChoices):
+        READ = "read", _("read")
+        CREATE = "create", _("create")
+        EDIT = "edit", _("edit")
+        DELETE = "delete", _("delete")
+
+    class Scope(models.TextChoices):
+        NONE = "none", _("none")
+        OWN = "own", _("own")
+        TEAM = "team", _("own and the team's")
+        ALL = "all", _("all")
+
+    role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="rights")
+    record_type = models.CharField(max_length=60)  # "contacts.organization", see rights.py
+    action = models.CharField(max_length=10, choices=Action.choices)
+    scope = models.CharField(max_length=10, choices=Scope.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["role", "record_type", "action"], name="role_right_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role.code} {self.action} {self.record_type}: {self.scope}"
 
 
 class UserManager(BaseUserManager["User"]):

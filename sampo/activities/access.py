@@ -1,34 +1,34 @@
 """Who may see and change activities; the only way a request gets one.
 
-Until per-role rights arrive (issue 6): everyone reads activities of the register they can
-read; the assignee, the creator, admins and the assignee's team leader change one.
+The rights are the roles' (accounts.rights); the defaults this app registers for the system
+roles: everyone reads the activities of the register they can read; admins change any; a sales
+manager those of their teams; a salesperson or support user those assigned to them or that
+they made; marketing and read-only users log none.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
-from sampo.accounts.models import Role, User
+from sampo.accounts import rights
+from sampo.accounts.models import User
 from sampo.activities.models import Activity
-from sampo.contacts.access import can_create
+
+KEY = "activities.activity"
+
+
+def visible(user: User) -> Q:
+    return rights.rows_q(user, KEY, rights.Action.READ)
 
 
 def can_log(user: User) -> bool:
-    return can_create(user) or (user.is_active and user.role.code == Role.SUPPORT)
+    return rights.may(user, KEY, rights.Action.CREATE)
 
 
 def can_change(user: User, activity: Activity) -> bool:
-    if not can_log(user):
-        return False
-    if user.is_admin or user.pk in (activity.assignee_id, activity.created_by_id):
-        return True
-    return (
-        user.role.code == Role.SALES_MANAGER
-        and User.teams.through.objects.filter(
-            user_id=activity.assignee_id, team__leader=user, team__deleted_at__isnull=True
-        ).exists()
-    )
+    return rights.allows(user, activity, rights.Action.EDIT)
 
 
 def require_log(user: User) -> None:
@@ -43,9 +43,11 @@ def require_change(user: User, activity: Activity) -> None:
 
 def access_activity(user: User, pk: int, *, write: bool = False) -> Activity:
     activity = (
-        Activity.objects.select_related("type", "assignee", "organization").filter(pk=pk).first()
+        Activity.objects.select_related("type", "assignee", "organization")
+        .filter(visible(user), pk=pk)
+        .first()
     )
-    if activity is None or not user.is_active:
+    if activity is None:
         raise Http404
     if write:
         require_change(user, activity)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from sampo.accounts import offboarding
+from sampo.accounts import offboarding, rights
+from sampo.accounts.models import Role
 from sampo.activities import selectors, services
 from sampo.contacts import panels
 from sampo.core import navigation, schedules
@@ -16,6 +17,24 @@ navigation.register(
     section="admin",
     order=35,
     visible_to=lambda user: bool(getattr(user, "is_admin", False)),
+)
+_ALL: dict[str, str] = dict.fromkeys(rights.Action.values, rights.Scope.ALL)
+_OWN_WORK: dict[str, str] = {**_ALL, "edit": rights.Scope.OWN, "delete": rights.Scope.OWN}
+_READS: dict[str, str] = {rights.Action.READ: rights.Scope.ALL}
+rights.register_record_type(
+    key="activities.activity",
+    label=_("activities"),
+    order=40,
+    owner_field="assignee",
+    also_own=("created_by",),
+    defaults={
+        Role.ADMIN: _ALL,
+        Role.SALES_MANAGER: {**_ALL, "edit": rights.Scope.TEAM, "delete": rights.Scope.TEAM},
+        Role.SALESPERSON: _OWN_WORK,
+        Role.SUPPORT: _OWN_WORK,
+        Role.MARKETING: _READS,
+        Role.READ_ONLY: _READS,
+    },
 )
 offboarding.register_book(
     key="activities",

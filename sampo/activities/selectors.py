@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from sampo.accounts.models import Role, User
 from sampo.activities import regarding
-from sampo.activities.access import can_log
+from sampo.activities.access import can_log, visible
 from sampo.activities.following import is_following
 from sampo.activities.models import Activity, ActivityType
 from sampo.contacts.models import Organization, Person
@@ -140,7 +140,8 @@ def timeline(
     after = _parse_cursor(cursor)
     entries: list[TimelineEntry] = []
     if type_code != CHANGES:
-        rows = record_activities(record).exclude(status=Activity.Status.CANCELLED)
+        rows = record_activities(record).filter(visible(user))
+        rows = rows.exclude(status=Activity.Status.CANCELLED)
         if type_code:
             rows = rows.filter(type__code=type_code)
         if after:

@@ -1,8 +1,9 @@
 """Who may see and change register records, and the only way a request gets one.
 
-Until per-role rights arrive (issue 6), the defaults a CRM ships with: every active user reads
-the whole register; admins change anything; a sales manager changes the records of the teams
-they lead; a salesperson changes their own; read-only, marketing and support users read.
+The rights are the roles' (accounts.rights); the defaults this app registers for the system
+roles: every active user reads the whole register; admins change anything; a sales manager
+changes their teams' records; a salesperson their own; read-only, marketing and support users
+read. Hidden records are not found (404), never a "forbidden" that would confirm they exist.
 """
 
 from __future__ import annotations
@@ -10,49 +11,62 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
-from sampo.accounts.models import Role, User
+from sampo.accounts import rights
+from sampo.accounts.models import User
 from sampo.contacts.models import Organization, Person
 
-CREATORS = {Role.ADMIN, Role.SALES_MANAGER, Role.SALESPERSON}
+Record = Organization | Person
 
 
-def can_create(user: User) -> bool:
-    return user.is_active and (user.is_superuser or user.role.code in CREATORS)
+def _key(model: type[Record] | Record) -> str:
+    return rights.key_of(model)
+
+
+def visible(user: User, model: type[Record]) -> Q:
+    """The records of the model the user may read, as a condition for any query on it."""
+    return rights.rows_q(user, _key(model), rights.Action.READ)
+
+
+def can_create(user: User, model: type[Record] = Organization) -> bool:
+    return rights.may(user, _key(model), rights.Action.CREATE)
 
 
 def require_export(user: User) -> None:
-    """Exports hold what the lists show, so whoever reads the register may take it along."""
-    if not user.is_active:
+    """Exports hold what the lists show (filtered by `visible`), so whoever reads the register
+    may take it along."""
+    if not rights.may(user, _key(Organization), rights.Action.READ):
         raise PermissionDenied
 
 
-def can_edit(user: User, record: Organization | Person) -> bool:
-    if not can_create(user):
-        return False
-    if user.is_admin or record.owner_id == user.pk:
-        return True
-    if user.role.code == Role.SALES_MANAGER:
-        return User.teams.through.objects.filter(
-            user_id=record.owner_id, team__leader=user, team__deleted_at__isnull=True
-        ).exists()
-    return False
+def can_edit(user: User, record: Record) -> bool:
+    return rights.allows(user, record, rights.Action.EDIT)
 
 
-def require_create(user: User) -> None:
-    if not can_create(user):
+def can_delete(user: User, record: Record) -> bool:
+    return rights.allows(user, record, rights.Action.DELETE)
+
+
+def require_create(user: User, model: type[Record] = Organization) -> None:
+    if not can_create(user, model):
         raise PermissionDenied
 
 
-def require_edit(user: User, record: Organization | Person) -> None:
+def require_edit(user: User, record: Record) -> None:
     if not can_edit(user, record):
         raise PermissionDenied
 
 
+def require_delete(user: User, record: Record) -> None:
+    if not can_delete(user, record):
+        raise PermissionDenied
+
+
 def _get(model: Any, user: User, pk: int, *, write: bool) -> Any:
-    record = model.objects.select_related("owner").filter(pk=pk).first()
-    if record is None or not user.is_active:
+    record = model.objects.select_related("owner").filter(visible(user, model), pk=pk).first()
+    if record is None:
         raise Http404
     if write:
         require_edit(user, record)

@@ -2,7 +2,8 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from sampo.accounts import offboarding
+from sampo.accounts import offboarding, rights
+from sampo.accounts.models import Role
 from sampo.contacts import selectors
 from sampo.contacts.models import Organization, Person
 from sampo.core import events, navigation, schedules, search, trash
@@ -40,6 +41,23 @@ offboarding.register_book(
     order=20,
     rows=selectors.owned_people,
     customer_of=lambda person: person.customer,
+)
+# The defaults of the system roles; admins change them per role in the admin pages.
+_ALL: dict[str, str] = dict.fromkeys(rights.Action.values, rights.Scope.ALL)
+_READS: dict[str, str] = {rights.Action.READ: rights.Scope.ALL}
+REGISTER_RIGHTS: dict[str, dict[str, str]] = {
+    Role.ADMIN: _ALL,
+    Role.SALES_MANAGER: {**_ALL, "edit": rights.Scope.TEAM, "delete": rights.Scope.TEAM},
+    Role.SALESPERSON: {**_ALL, "edit": rights.Scope.OWN, "delete": rights.Scope.OWN},
+    Role.MARKETING: _READS,
+    Role.SUPPORT: _READS,
+    Role.READ_ONLY: _READS,
+}
+rights.register_record_type(
+    key="contacts.organization", label=_("organizations"), defaults=REGISTER_RIGHTS, order=10
+)
+rights.register_record_type(
+    key="contacts.person", label=_("people"), defaults=REGISTER_RIGHTS, order=20
 )
 trash.register(Organization)
 trash.register(Person)

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from sampo.accounts.models import User
+from sampo.contacts import access
 from sampo.contacts.models import KeyFigure, Membership, Organization, Person
 from sampo.core.search import SearchHit
 from sampo.lib.business_ids import parse_business_id
@@ -76,7 +77,8 @@ def organization_rows(
     sort: str = "name",
 ) -> QuerySet[Organization]:
     """The organizations a list shows with its filters, unpaged: the page and its exports."""
-    rows = Organization.objects.select_related("owner", "industry")
+    rows = Organization.objects.filter(access.visible(user, Organization))
+    rows = rows.select_related("owner", "industry")
     if search:
         condition = _text_filter(search)
         with contextlib.suppress(ValidationError):  # not a business ID: the other keys remain
@@ -144,7 +146,7 @@ def person_rows(
 ) -> QuerySet[Person]:
     """The people a list shows with its filters, unpaged, each with `current_memberships`
     (primary first) in organizations that are not in the trash."""
-    rows = Person.objects.select_related("owner")
+    rows = Person.objects.filter(access.visible(user, Person)).select_related("owner")
     if search:
         rows = rows.filter(_text_filter(search, phone_fields=("phone", "mobile")))
     if owner:

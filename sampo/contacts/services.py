@@ -142,7 +142,7 @@ def organization_update(
 
 
 def organization_trash(*, actor: User, organization: Organization) -> Organization:
-    access.require_edit(actor, organization)
+    access.require_delete(actor, organization)
     return records.record_trash(organization, actor=actor)
 
 
@@ -155,7 +155,7 @@ def person_create(
     allow_duplicate: bool = False,
 ) -> Person:
     if actor is not None:
-        access.require_create(actor)
+        access.require_create(actor, Person)
     plain, m2m = _split_m2m(_normalize_person(values), PERSON_M2M)
     if not allow_duplicate:
         matches = person_matches(
@@ -191,7 +191,7 @@ def person_update(
 
 
 def person_trash(*, actor: User, person: Person) -> Person:
-    access.require_edit(actor, person)
+    access.require_delete(actor, person)
     return records.record_trash(person, actor=actor)
 
 

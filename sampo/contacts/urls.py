@@ -43,7 +43,18 @@ urlpatterns = [
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/delete/", views.person_delete, name="person_delete"),
     path("handovers/", handover_views.handover_list, name="handovers"),
-    path("<str:kind>/<int:pk>/handover/", handover_views.handover_new, name="handover_new"),
+    path(
+        "organizations/<int:pk>/handover/",
+        handover_views.handover_new,
+        {"kind": "organizations"},
+        name="organization_handover",
+    ),
+    path(
+        "people/<int:pk>/handover/",
+        handover_views.handover_new,
+        {"kind": "people"},
+        name="person_handover",
+    ),
     path("handovers/<int:pk>/answer/", handover_views.handover_answer, name="handover_answer"),
     path(
         "handovers/<int:pk>/withdraw/", handover_views.handover_withdraw, name="handover_withdraw"

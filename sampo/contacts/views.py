@@ -18,7 +18,7 @@ from sampo.accounts.models import User
 from sampo.contacts import access, exports, panels, selectors, services
 from sampo.contacts.forms import MembershipEndForm, MembershipForm, OrganizationForm, PersonForm
 from sampo.contacts.handovers.selectors import record_handover
-from sampo.contacts.models import Industry, RelationshipType, Tag
+from sampo.contacts.models import Industry, Person, RelationshipType, Tag
 from sampo.core.records import StaleEditError
 from sampo.lib.forms import add_service_error
 from sampo.lib.http import AuthedRequest, as_download, in_current_locale
@@ -129,6 +129,7 @@ def organization_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "organization": organization,
         "can_edit": access.can_edit(request.user, organization),
+        "can_delete": access.can_delete(request.user, organization),
         "handover": record_handover(user=request.user, record=organization),
         **selectors.organization_overview(organization),
         "panels": panels.panels_for("organization", user=request.user, record=organization),
@@ -200,7 +201,7 @@ def organization_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def organization_delete(request: AuthedRequest, pk: int) -> HttpResponse:
-    organization = access.access_organization(request.user, pk, write=True)
+    organization = access.access_organization(request.user, pk)
     services.organization_trash(actor=request.user, organization=organization)
     messages.success(
         request,
@@ -225,6 +226,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "person": person,
         "can_edit": access.can_edit(request.user, person),
+        "can_delete": access.can_delete(request.user, person),
         "handover": record_handover(user=request.user, record=person),
         **selectors.person_overview(person),
         "panels": panels.panels_for("person", user=request.user, record=person),
@@ -234,7 +236,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def person_new(request: AuthedRequest) -> HttpResponse:
-    access.require_create(request.user)
+    access.require_create(request.user, Person)
     initial = {"owner": request.user, "organization": _int(request.GET.get("organization"))}
     form = PersonForm(request.POST or None, initial=initial)
     matches: list[Any] = []
@@ -279,7 +281,7 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def person_delete(request: AuthedRequest, pk: int) -> HttpResponse:
-    person = access.access_person(request.user, pk, write=True)
+    person = access.access_person(request.user, pk)
     services.person_trash(actor=request.user, person=person)
     messages.success(
         request,

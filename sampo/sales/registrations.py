@@ -7,7 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from sampo.accounts import offboarding
+from sampo.accounts import offboarding, rights
+from sampo.accounts.models import Role
 from sampo.activities import regarding
 from sampo.contacts import panels
 from sampo.core import events, navigation, schedules, search, trash
@@ -83,6 +84,22 @@ regarding.register(
     links=lambda user, pks: selectors.opportunity_links(user, pks),
 )
 
+_ALL: dict[str, str] = dict.fromkeys(rights.Action.values, rights.Scope.ALL)
+_TEAM_READS: dict[str, str] = {rights.Action.READ: rights.Scope.TEAM}
+rights.register_record_type(
+    key="sales.opportunity",
+    label=_("leads and opportunities"),
+    order=30,
+    team_field="team",
+    defaults={
+        Role.ADMIN: _ALL,
+        Role.SALES_MANAGER: {**_ALL, "read": "team", "edit": "team", "delete": "team"},
+        Role.SALESPERSON: {**_ALL, "read": "team", "edit": "own", "delete": "own"},
+        Role.MARKETING: _TEAM_READS,
+        Role.SUPPORT: _TEAM_READS,
+        Role.READ_ONLY: {rights.Action.READ: rights.Scope.ALL},
+    },
+)
 offboarding.register_book(
     key="opportunities",
     label=_("open leads and opportunities"),

@@ -371,7 +371,7 @@ def opportunities_reopen_postponed(*, today: datetime.date | None = None) -> int
 
 
 def opportunity_trash(*, actor: User, opportunity: Opportunity) -> Opportunity:
-    access.require_edit(actor, opportunity)
+    access.require_delete(actor, opportunity)
     return records.record_trash(opportunity, actor=actor)
 
 

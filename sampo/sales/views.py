@@ -308,6 +308,7 @@ def _detail_context(request: AuthedRequest, opportunity: Opportunity, **forms: A
     return {
         "opportunity": opportunity,
         "can_edit": can_edit,
+        "can_delete": access.can_delete(request.user, opportunity),
         "timeline": timeline_panel(request.user, record=opportunity),
         "stage_path": selectors.stage_path(opportunity),
         "has_next_step": services.has_planned_next_step(opportunity),
@@ -441,7 +442,7 @@ def opportunity_reopen(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def opportunity_delete(request: AuthedRequest, pk: int) -> HttpResponse:
-    opportunity = access.access_opportunity(request.user, pk, write=True)
+    opportunity = access.access_opportunity(request.user, pk)
     services.opportunity_trash(actor=request.user, opportunity=opportunity)
     messages.success(
         request,

@@ -24,6 +24,7 @@ CASCADE_ALLOWED = {
     ("contacts.ImportRow", "batch"),  # what each row of an import became
     ("sales.Stage", "pipeline"),  # a pipeline's steps (deleted only while nothing is in it)
     ("sales.StageChange", "opportunity"),  # an opportunity's path through the stages
+    ("accounts.RoleRight", "role"),  # what a role may do; an added role is deleted with them
 }
 
 

@@ -1,0 +1,238 @@
+"""Every URL route is in this table with who may use it. A new route without an entry fails
+here, so that opening one to the public or to every user is always a decision.
+
+- "public": no login (the view is marked login_not_required);
+- "user": any logged-in user (narrower rights are per record, see test_matrix.py);
+- "admin": refused to a salesperson, whatever the arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import make_user
+from sampo.accounts.models import Role
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC, USER, ADMIN = "public", "user", "admin"
+
+ROUTES = {
+    "core:home": USER,
+    "core:search": USER,
+    "core:trash": ADMIN,
+    "core:restore": ADMIN,
+    "core:healthz": PUBLIC,
+    "accounts:login": PUBLIC,
+    "accounts:logout": USER,
+    "accounts:password_reset": PUBLIC,
+    "accounts:password_reset_done": PUBLIC,
+    "accounts:password_reset_confirm": PUBLIC,
+    "accounts:password_reset_complete": PUBLIC,
+    "accounts:password_change": USER,
+    "accounts:set_language": PUBLIC,
+    "accounts:profile": USER,
+    "accounts:users": ADMIN,
+    "accounts:user_new": ADMIN,
+    "accounts:user": ADMIN,
+    "accounts:user_edit": ADMIN,
+    "accounts:user_deactivate": ADMIN,
+    "accounts:user_reactivate": ADMIN,
+    "accounts:user_offboard": ADMIN,
+    "accounts:roles": ADMIN,
+    "accounts:role_new": ADMIN,
+    "accounts:role": ADMIN,
+    "accounts:teams": ADMIN,
+    "accounts:team_new": ADMIN,
+    "accounts:team": ADMIN,
+    "accounts:team_edit": ADMIN,
+    "accounts:team_delete": ADMIN,
+    "notifications:list": USER,
+    "notifications:menu": USER,
+    "notifications:read_all": USER,
+    "notifications:open": USER,
+    "notifications:read": USER,
+    "contacts:duplicates": USER,
+    "contacts:merge": USER,
+    "contacts:merge_detail": USER,
+    "contacts:merge_undo": USER,
+    "contacts:organizations": USER,
+    "contacts:organization_new": USER,
+    "contacts:organization": USER,
+    "contacts:organization_edit": USER,
+    "contacts:organization_delete": USER,
+    "contacts:organization_pick": USER,
+    "contacts:organization_export_csv": USER,
+    "contacts:organization_export_xlsx": USER,
+    "contacts:people": USER,
+    "contacts:person_export_csv": USER,
+    "contacts:person_export_xlsx": USER,
+    "contacts:person_export_vcf": USER,
+    "contacts:person_vcard": USER,
+    "contacts:membership_new": USER,
+    "contacts:membership_end": USER,
+    "contacts:person_new": USER,
+    "contacts:person": USER,
+    "contacts:person_edit": USER,
+    "contacts:person_delete": USER,
+    "contacts:handovers": USER,
+    "contacts:organization_handover": USER,
+    "contacts:person_handover": USER,
+    "contacts:handover_answer": USER,
+    "contacts:handover_withdraw": USER,
+    "contacts:imports": USER,
+    "contacts:import_new": USER,
+    "contacts:import": USER,
+    "contacts:import_mapping": USER,
+    "contacts:import_preview": USER,
+    "contacts:import_run": USER,
+    "contacts:import_undo": USER,
+    "contacts:import_failed_csv": USER,
+    "contacts:import_failed_xlsx": USER,
+    "activities:my_day": USER,
+    "activities:unattended": USER,
+    "activities:new": USER,
+    "activities:timeline": USER,
+    "activities:follow": USER,
+    "activities:attachment": USER,
+    "activities:complete": USER,
+    "activities:reschedule": USER,
+    "activities:cancel": USER,
+    "activities:ics": USER,
+    "activities:types": ADMIN,
+    "activities:type_edit": ADMIN,
+    "activities:type_up": ADMIN,
+    "activities:type_down": ADMIN,
+    "activities:type_delete": ADMIN,
+    "activities:calendar": USER,
+    "activities:calendar_reset": USER,
+    "activities:calendar_disable": USER,
+    "activities:calendar_feed": PUBLIC,  # the signed address is the key
+    "mail:message": USER,
+    "mail:retry": USER,
+    "mail:for_activity": USER,
+    "mail:attachment": USER,
+    "mail:compose": USER,
+    "mail:unmatched": USER,
+    "mail:resolve": USER,
+    "mail:skipped_dismiss": USER,
+    "mail:person_pick": USER,
+    "mail:inbound": PUBLIC,  # authenticated by its bearer token
+    "mail:templates": ADMIN,
+    "mail:template_new": ADMIN,
+    "mail:template_edit": ADMIN,
+    "mail:template_delete": ADMIN,
+    "register:relationship_types": ADMIN,
+    "register:relationship_type_edit": ADMIN,
+    "register:relationship_type_up": ADMIN,
+    "register:relationship_type_down": ADMIN,
+    "register:relationship_type_delete": ADMIN,
+    "register:tags": ADMIN,
+    "register:tag_edit": ADMIN,
+    "register:tag_merge": ADMIN,
+    "register:tag_delete": ADMIN,
+    "register:key_figure_new": USER,
+    "register:key_figure_edit": USER,
+    "register:key_figure_delete": USER,
+    "sales:home": USER,
+    "sales:board": USER,
+    "sales:board_column": USER,
+    "sales:list": USER,
+    "sales:export_csv": USER,
+    "sales:export_xlsx": USER,
+    "sales:quick_create": USER,
+    "sales:opportunity": USER,
+    "sales:edit": USER,
+    "sales:move": USER,
+    "sales:won": USER,
+    "sales:lost": USER,
+    "sales:postpone": USER,
+    "sales:reopen": USER,
+    "sales:delete": USER,
+    "sales:qualify": USER,
+    "sales:admin_pipelines": ADMIN,
+    "sales:admin_pipeline": ADMIN,
+    "sales:admin_pipeline_delete": ADMIN,
+    "sales:admin_stage_add": ADMIN,
+    "sales:admin_stage": ADMIN,
+    "sales:admin_stage_left": ADMIN,
+    "sales:admin_stage_right": ADMIN,
+    "sales:admin_stage_delete": ADMIN,
+    "sales:admin_lead_sources": ADMIN,
+    "sales:admin_lost_reasons": ADMIN,
+    "sales:admin_choices": ADMIN,
+    "sales:admin_choice": ADMIN,
+    "sales:admin_choice_up": ADMIN,
+    "sales:admin_choice_down": ADMIN,
+    "sales:admin_choice_delete": ADMIN,
+}
+
+# Values for the routes' arguments; an id that exists nowhere is refused like a hidden one.
+ARGUMENTS = {"kind": "lead-sources", "token": "x", "uidb64": "x"}
+
+
+def _routes(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[tuple[str, Any]]:
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else str(pattern.name), pattern
+
+
+def test_every_route_is_in_the_table_and_the_table_names_no_route_that_is_gone():
+    names = {name for name, _pattern in _routes()}
+
+    assert sorted(names - ROUTES.keys()) == [], "new routes: say who may use them"
+    assert sorted(ROUTES.keys() - names) == [], "routes that no longer exist"
+
+
+def test_only_the_public_routes_open_without_logging_in():
+    public = {name for name, kind in ROUTES.items() if kind == PUBLIC}
+
+    opened = {
+        name for name, pattern in _routes() if not getattr(pattern.callback, "login_required", True)
+    }
+
+    assert opened == public
+
+
+def _url(name: str, pattern: Any) -> str:
+    kwargs = {
+        key: (
+            999_999 if converter.__class__.__name__ == "IntConverter" else ARGUMENTS.get(key, "x")
+        )
+        for key, converter in pattern.pattern.converters.items()
+    }
+    if name == "contacts:duplicates" or name == "contacts:merge":
+        kwargs["kind"] = "organizations"
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, kind in ROUTES.items() if kind == ADMIN))
+def test_an_admin_route_refuses_a_salesperson_and_changes_nothing(client, name):
+    pattern = dict(_routes())[name]
+    seller = make_user("seller@sampo.test", "Mikko Myyjä", Role.SALESPERSON)
+    client.force_login(seller)
+
+    url = _url(name, pattern)
+    with CaptureQueriesContext(connection) as queries:
+        responses = [client.get(url), client.post(url, {"name": "Changed by a seller"})]
+
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in q["sql"]
+    ]
+    assert writes == []
+
+    assert all(r.status_code in (403, 404, 405) for r in responses), [
+        r.status_code for r in responses
+    ]
+    assert any(r.status_code in (403, 404) for r in responses)
