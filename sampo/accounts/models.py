@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sampo.core.models import BusinessModel
 
@@ -58,16 +59,16 @@ class RoleRight(models.Model):
     teams', or all. A missing row means the record type's default for the role."""
 
     class Action(models.TextChoices):
-        READ = "read", _("read")
-        CREATE = "create", _("create")
-        EDIT = "edit", _("edit")
-        DELETE = "delete", _("delete")
+        READ = "read", pgettext_lazy("right", "read")
+        CREATE = "create", pgettext_lazy("right", "create")
+        EDIT = "edit", pgettext_lazy("right", "edit")
+        DELETE = "delete", pgettext_lazy("right", "delete")
 
     class Scope(models.TextChoices):
-        NONE = "none", _("none")
-        OWN = "own", _("own")
-        TEAM = "team", _("own and the team's")
-        ALL = "all", _("all")
+        NONE = "none", pgettext_lazy("records a right covers", "none")
+        OWN = "own", pgettext_lazy("records a right covers", "own")
+        TEAM = "team", pgettext_lazy("records a right covers", "own and the team's")
+        ALL = "all", pgettext_lazy("records a right covers", "all")
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="rights")
     record_type = models.CharField(max_length=60)  # "contacts.organization", see rights.py

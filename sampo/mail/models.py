@@ -236,7 +236,7 @@ class SkippedMessage(models.Model):
     uid = models.BigIntegerField()
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
     size = models.PositiveBigIntegerField(_("size"), null=True, blank=True)
-    sender = models.CharField(_("from"), max_length=400, blank=True)
+    sender = models.CharField(_("sender"), max_length=400, blank=True)
     subject = models.CharField(_("subject"), max_length=500, blank=True)
     date_header = models.CharField(_("date"), max_length=100, blank=True)
     message_id = models.CharField(max_length=500, blank=True)
