@@ -180,3 +180,44 @@ class Team(BusinessModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RecordShare(models.Model):
+    """A record shared with a user or a team beyond what their role's rights reach: they may
+    read it, and change it when `can_edit` is set."""
+
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.PROTECT, related_name="+"
+    )
+    object_id = models.PositiveBigIntegerField()
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="shares"
+    )
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.PROTECT, related_name="shares"
+    )
+    can_edit = models.BooleanField(_("may change it"), default=False)
+    shared_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=True) ^ Q(team__isnull=True), name="share_user_xor_team"
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "user"], name="share_once_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "team"], name="share_once_per_team"
+            ),
+        ]
+        indexes = [
+            # The records shared with a user or their teams, inside every visibility query:
+            # WHERE content_type_id = ? AND (user_id = ? OR team_id IN (...))
+            models.Index(fields=["content_type", "user"], name="share_user_idx"),
+            models.Index(fields=["content_type", "team"], name="share_team_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} → {self.user or self.team}"

@@ -36,7 +36,7 @@ class OffboardForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def user_offboard(request: AuthedRequest, pk: int) -> HttpResponse:
     user = access.access_user(request.user, pk)
-    form = OffboardForm(request.POST or None, user=user)
+    form = OffboardForm(request.POST if request.method == "POST" else None, user=user)
     plan = None
     if form.is_valid():
         recipients = list(form.cleaned_data["recipients"])

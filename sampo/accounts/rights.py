@@ -14,11 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.functional import Promise
 
-from sampo.accounts.models import Role, RoleRight, Team, User
+from sampo.accounts.models import RecordShare, Role, RoleRight, Team, User
 
 Action = RoleRight.Action
 Scope = RoleRight.Scope
@@ -122,8 +123,20 @@ def teammate_ids(user: User) -> set[int]:
 # --- Rows and records -------------------------------------------------------------------------
 
 
+# Sharing reaches reading and changing; creating and deleting stay with the role.
+SHAREABLE = {Action.READ, Action.EDIT}
+
+
 def rows_q(user: User, key: str, action: str = Action.READ) -> Q:
-    """The records the user may take the action on, as a condition for any query on them."""
+    """The records the user may take the action on, as a condition for any query on them:
+    those their role's scope reaches, and those shared with them or one of their teams."""
+    scoped = _scope_q(user, key, action)
+    if scope(user, key, action) == Scope.ALL or action not in SHAREABLE or not user.is_active:
+        return scoped  # (an empty Q() combined with another would narrow to the other)
+    return scoped | Q(pk__in=_shares(user, key, action).values("object_id"))
+
+
+def _scope_q(user: User, key: str, action: str) -> Q:
     given = scope(user, key, action)
     record_type = RECORD_TYPES[key]
     if given == Scope.ALL:
@@ -141,16 +154,35 @@ def rows_q(user: User, key: str, action: str = Action.READ) -> Q:
     return team
 
 
+def _shares(user: User, key: str, action: str) -> models.QuerySet[RecordShare]:
+    app_label, model = key.split(".")
+    rows = RecordShare.objects.filter(
+        Q(user=user) | Q(team_id__in=team_ids(user)),
+        content_type=ContentType.objects.get_by_natural_key(app_label, model),
+    )
+    return rows.filter(can_edit=True) if action == Action.EDIT else rows
+
+
 def allows(user: User, record: models.Model, action: str) -> bool:
     """Whether the user may take the action on this record, decided like `rows_q`."""
+    if _scope_allows(user, record, action):
+        return True
+    key = key_of(record)
+    return (
+        action in SHAREABLE
+        and user.is_active
+        and _shares(user, key, action).filter(object_id=record.pk).exists()
+    )
+
+
+def _scope_allows(user: User, record: models.Model, action: str) -> bool:
     key = key_of(record)
     given = scope(user, key, action)
     if given in (Scope.ALL, Scope.NONE):
         return given == Scope.ALL
     record_type = RECORD_TYPES[key]
-    owners = [
-        getattr(record, f"{name}_id") for name in (record_type.owner_field, *record_type.also_own)
-    ]
+    owner_fields = (record_type.owner_field, *record_type.also_own)
+    owners = [getattr(record, f"{name}_id") for name in owner_fields]
     if user.pk in owners:
         return True
     if given == Scope.OWN:

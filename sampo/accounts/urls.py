@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sampo.accounts import offboarding_views, role_views, views
+from sampo.accounts import offboarding_views, role_views, share_views, views
 
 app_name = "accounts"
 
@@ -46,6 +46,8 @@ urlpatterns = [
         name="user_reactivate",
     ),
     path("admin/users/<int:pk>/offboard/", offboarding_views.user_offboard, name="user_offboard"),
+    path("share/<str:key>/<int:pk>/", share_views.record_sharing, name="sharing"),
+    path("shares/<int:pk>/remove/", share_views.share_remove, name="share_remove"),
     path("admin/roles/", role_views.role_list, name="roles"),
     path("admin/roles/new/", role_views.role_new, name="role_new"),
     path("admin/roles/<int:pk>/", role_views.role_detail, name="role"),

@@ -45,6 +45,8 @@ ROUTES = {
     "accounts:user_deactivate": ADMIN,
     "accounts:user_reactivate": ADMIN,
     "accounts:user_offboard": ADMIN,
+    "accounts:sharing": USER,
+    "accounts:share_remove": USER,
     "accounts:roles": ADMIN,
     "accounts:role_new": ADMIN,
     "accounts:role": ADMIN,
