@@ -228,9 +228,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "sampo.accounts.views.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("SAMPO_BEHIND_PROXY") else ["REMOTE_ADDR"]
-)
+# Behind a reverse proxy, the client's address is the last of X-Forwarded-For (lib/client_ip.py).
+BEHIND_PROXY = env_bool("SAMPO_BEHIND_PROXY")
+AXES_CLIENT_IP_CALLABLE = "sampo.lib.client_ip.client_ip"
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
@@ -338,7 +338,7 @@ CSRF_COOKIE_HTTPONLY = True
 if HTTPS:
     SECURE_SSL_REDIRECT = True
     SECURE_PROXY_SSL_HEADER = (
-        ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SAMPO_BEHIND_PROXY") else None
+        ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
     )
     SECURE_HSTS_SECONDS = env_int("SAMPO_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

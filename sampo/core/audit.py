@@ -22,7 +22,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -33,6 +32,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sampo.core.models import AuditEvent
+from sampo.lib.client_ip import client_ip
 
 ACTION_LABELS: dict[str, str | Promise] = {}
 
@@ -73,7 +73,7 @@ _origin: contextvars.ContextVar[RequestOrigin | None] = contextvars.ContextVar(
 
 def request_origin(request: HttpRequest) -> RequestOrigin:
     return RequestOrigin(
-        ip_address=get_client_ip_address(request) or None,
+        ip_address=client_ip(request),
         user_agent=request.headers.get("user-agent", "")[:300],
     )
 
