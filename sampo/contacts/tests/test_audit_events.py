@@ -74,6 +74,23 @@ def test_starting_an_import_is_audited(client, seller, settings, tmp_path):
     assert event.details == {"kind": "organizations", "file": "asiakkaat.csv", "rows": 1}
 
 
+def test_starting_someone_elses_import_is_refused_and_writes_no_event(
+    seller, teammate, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    batch = imports.import_upload(
+        actor=seller,
+        kind="organizations",
+        file_name="asiakkaat.csv",
+        content=csv_bytes([["Nimi"], ["Uusi Oy"]]),
+    )
+
+    with pytest.raises(PermissionDenied):
+        imports.import_start(actor=teammate, batch=batch)
+
+    assert not AuditEvent.objects.exists()
+
+
 def test_an_import_from_the_command_line_and_its_undo_are_audited(seller, admin):
     batch = run_import(seller, "organizations", [["Nimi"], ["Uusi Oy"]])
 
