@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Where the request comes from, for the audit log of whatever it does (core/audit.py).
+    "sampo.core.audit.AuditContextMiddleware",
     "sampo.accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -93,6 +95,9 @@ MIDDLEWARE = [
     "sampo.lib.security_headers.PermissionsPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After the login check: a user whose role requires two-factor login and who has not set
+    # it up yet can use nothing else until they do.
+    "sampo.accounts.middleware.TwoFactorEnrolmentMiddleware",
     # Last, so that it sees the final response of a failed login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -223,11 +228,18 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_CALLABLE = "sampo.accounts.views.login_locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if env_bool("SAMPO_BEHIND_PROXY") else ["REMOTE_ADDR"]
-)
+# Behind a reverse proxy, the client's address is the last of X-Forwarded-For (lib/client_ip.py).
+BEHIND_PROXY = env_bool("SAMPO_BEHIND_PROXY")
+AXES_CLIENT_IP_CALLABLE = "sampo.lib.client_ip.client_ip"
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+# Two-factor login: after this many wrong codes in a row the account takes no code for the
+# same cool-off time as password failures; a password accepted waits this long for its code.
+TWO_FACTOR_FAILURE_LIMIT = env_int("SAMPO_2FA_FAILURE_LIMIT", 5)
+TWO_FACTOR_LOGIN_SECONDS = 5 * 60
+# The name authenticator apps show beside the account.
+TWO_FACTOR_ISSUER = env_str("SAMPO_2FA_ISSUER", "Sampo CRM")
 
 # --- Languages, time zones, formats ---------------------------------------------------------
 
@@ -296,6 +308,8 @@ IMAP_FOLDER = env_str("SAMPO_IMAP_FOLDER", "INBOX")
 # --- Records --------------------------------------------------------------------------------
 
 TRASH_RETENTION_DAYS = env_int("SAMPO_TRASH_RETENTION_DAYS", 30)
+# Events of the audit log (logins, exports, merges...) older than this are deleted nightly.
+AUDIT_KEEP_DAYS = env_int("SAMPO_AUDIT_KEEP_DAYS", 365)
 # Imports: the largest file accepted, how long an admin may undo one, and how long an
 # uploaded file that was never imported is kept.
 IMPORT_MAX_BYTES = env_int("SAMPO_IMPORT_MAX_MB", 50) * 1024 * 1024
@@ -323,9 +337,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 if HTTPS:
     SECURE_SSL_REDIRECT = True
-    SECURE_PROXY_SSL_HEADER = (
-        ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SAMPO_BEHIND_PROXY") else None
-    )
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
     SECURE_HSTS_SECONDS = env_int("SAMPO_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SAMPO_HSTS_PRELOAD", default=True)

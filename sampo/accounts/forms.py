@@ -128,3 +128,50 @@ class NewTeamForm(TeamForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(required=False)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "autofocus": True,
+                "autocapitalize": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+
+class LoginCodeForm(CodeForm):
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        max_length=32,
+        widget=CodeForm.base_fields["code"].widget,
+    )
+
+
+class TwoFactorDisableForm(CodeForm):
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    code = forms.CharField(
+        label=_("Code from your authenticator app, or a recovery code"),
+        max_length=32,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code"}),
+    )
+
+
+class TwoFactorPolicyForm(forms.Form):
+    everyone = forms.BooleanField(label=_("Require two-factor login for everyone"), required=False)
+    roles = forms.ModelMultipleChoiceField(
+        label=_("Or require it for these roles"),
+        queryset=Role.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -221,3 +221,50 @@ class RecordShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type_id}:{self.object_id} → {self.user or self.team}"
+
+
+class TwoFactorDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238) and their one-time recovery codes.
+
+    Made unconfirmed when the user starts setting it up; it guards their login only once they
+    have typed a first code from it (`confirmed_at`). The secret must be readable to check
+    codes, so it is stored as it is (as authenticator apps do); recovery codes are stored as
+    SHA-256 hashes and crossed out when used."""
+
+    user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="two_factor_device")
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The last 30-second time step whose code was accepted: a code is good once (no replay).
+    last_used_step = models.BigIntegerField(default=0)
+    # Wrong codes in a row, and when the last one came: the throttle of the second step.
+    failures = models.PositiveSmallIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    recovery_code_hashes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
+
+    def __str__(self) -> str:
+        return f"{self.user}: TOTP"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class TwoFactorPolicy(models.Model):
+    """Who must log in with a second factor: everyone, or the users of some roles. One row."""
+
+    everyone = models.BooleanField(_("require two-factor login for everyone"), default=False)
+    roles = models.ManyToManyField(
+        Role, verbose_name=_("require it for these roles"), blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("two-factor policy")
+        verbose_name_plural = _("two-factor policy")
+
+    def __str__(self) -> str:
+        return str(_("two-factor policy"))

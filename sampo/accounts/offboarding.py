@@ -23,6 +23,7 @@ from sampo.accounts import services
 from sampo.accounts.access import require_admin
 from sampo.accounts.models import User
 from sampo.core import history, records
+from sampo.core.audit import audit_record
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,15 @@ def user_offboard(*, actor: User, user: User, recipients: list[User]) -> Plan:
                 for planned in plan.kinds
                 if planned.moves
             ],
+        )
+        audit_record(
+            "offboarded",
+            actor=actor,
+            target=user,
+            details={
+                "recipients": [r.email for r in recipients],
+                "counts": {k.kind.key: len(k.moves) for k in plan.kinds},
+            },
         )
         if user.is_active:
             services.user_deactivate(actor=actor, user=user)

@@ -10,6 +10,7 @@ from sampo.accounts import rights
 from sampo.accounts.access import require_admin
 from sampo.accounts.models import Role, RoleRight, User
 from sampo.core import history, named_types
+from sampo.core.audit import audit_record
 
 
 def role_create(*, actor: User, name: str, like: Role | None = None) -> Role:
@@ -31,6 +32,9 @@ def role_create(*, actor: User, name: str, like: Role | None = None) -> Role:
                 for action, scope in row["scopes"]
             )
         history.record_created(role, actor=actor)
+        audit_record(
+            "role_created", actor=actor, target=role, details={"like": like.code if like else ""}
+        )
     return role
 
 
@@ -66,4 +70,10 @@ def role_rights_set(*, actor: User, role: Role, scopes: dict[tuple[str, str], st
             )
         if changes:
             history.record_event(role, actor=actor, event="rights_changed", changes=changes)
+            audit_record(
+                "rights_changed",
+                actor=actor,
+                target=role,
+                details={c["field"]: [c["old"], c["new"]] for c in changes},
+            )
     return len(changes)

@@ -18,11 +18,33 @@ from django.utils.translation import gettext as _
 from sampo.accounts.access import require_admin
 from sampo.accounts.models import Role, Team, User
 from sampo.core import history, records
+from sampo.core.audit import audit_record
 from sampo.lib.mail import queue_email
 
 PROFILE_FIELDS = frozenset(
     {"name", "phone", "language", "time_zone", "email_reminders", "email_digest"}
 )
+
+
+def _access_state(user: User) -> dict[str, Any]:
+    """What decides what a user may see and do, for the audit log of changes to it."""
+    return {
+        "email": user.email,
+        "role": user.role.code,
+        "teams": sorted(team.name for team in user.teams.all()),
+        "active": user.is_active,
+    }
+
+
+def _team_state(team: Team) -> dict[str, Any]:
+    return {
+        "leader": team.leader.email if team.leader else None,
+        "members": sorted(member.email for member in team.members.all()),
+    }
+
+
+def _changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {k: {"old": before[k], "new": after[k]} for k in after if before.get(k) != after[k]}
 
 
 def _email_taken(email: str, *, except_pk: int | None = None) -> bool:
@@ -72,6 +94,7 @@ def user_create(
         user.save()
         user.teams.set(teams)
         history.record_created(user, actor=actor)
+        audit_record("user_created", actor=actor, target=user, details=_access_state(user))
         if send_invitation and password is None:
             _send_invitation(user, invited_by=actor)
             history.record_event(user, actor=actor, event="invited")
@@ -114,9 +137,14 @@ def user_update(
         and _active_admins() <= 1
     ):
         raise ValidationError({"role": _("Sampo needs at least one active admin.")})
-    return records.record_update(
-        user, actor=actor, values=values, expected_version=expected_version
-    )
+    with transaction.atomic():
+        before = _access_state(user)
+        user = records.record_update(
+            user, actor=actor, values=values, expected_version=expected_version
+        )
+        if changed := _changed(before, _access_state(user)):
+            audit_record("user_changed", actor=actor, target=user, details=changed)
+    return user
 
 
 def user_deactivate(*, actor: User, user: User) -> User:
@@ -141,9 +169,9 @@ def _set_active(*, actor: User, user: User, active: bool) -> User:
         )
         if changed:
             user.refresh_from_db()
-            history.record_event(
-                user, actor=actor, event="reactivated" if active else "deactivated"
-            )
+            event = "reactivated" if active else "deactivated"
+            history.record_event(user, actor=actor, event=event)
+            audit_record(f"user_{event}", actor=actor, target=user)
     return user
 
 
@@ -157,7 +185,9 @@ def user_set_language(*, user: User, language: str) -> None:
 
 
 def user_note_password_changed(*, user: User) -> None:
-    history.record_event(user, actor=user, event="password_changed")
+    with transaction.atomic():
+        history.record_event(user, actor=user, event="password_changed")
+        audit_record("password_changed", actor=user, target=user)
 
 
 def team_create(
@@ -170,18 +200,29 @@ def team_create(
 ) -> Team:
     require_admin(actor)
     team = Team(name=name.strip(), description=description, leader=leader)
-    return records.record_create(team, actor=actor, m2m={"members": list(members)})
+    with transaction.atomic():
+        team = records.record_create(team, actor=actor, m2m={"members": list(members)})
+        audit_record("team_created", actor=actor, target=team, details=_team_state(team))
+    return team
 
 
 def team_update(
     *, actor: User, team: Team, values: dict[str, Any], expected_version: int | None
 ) -> Team:
     require_admin(actor)
-    return records.record_update(
-        team, actor=actor, values=values, expected_version=expected_version
-    )
+    with transaction.atomic():
+        before = _team_state(team)
+        team = records.record_update(
+            team, actor=actor, values=values, expected_version=expected_version
+        )
+        if changed := _changed(before, _team_state(team)):
+            audit_record("team_changed", actor=actor, target=team, details=changed)
+    return team
 
 
 def team_trash(*, actor: User, team: Team) -> Team:
     require_admin(actor)
-    return records.record_trash(team, actor=actor)
+    with transaction.atomic():
+        team = records.record_trash(team, actor=actor)
+        audit_record("team_deleted", actor=actor, target=team, details=_team_state(team))
+    return team

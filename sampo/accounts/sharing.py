@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from sampo.accounts import rights
 from sampo.accounts.models import RecordShare, Team, User
 from sampo.core import history
+from sampo.core.audit import audit_record
 from sampo.notifications.services import notify
 
 
@@ -49,6 +50,12 @@ def record_share(
             history.record_event(
                 record, actor=actor, event="shared", changes=[_change(share, added=True)]
             )
+            audit_record(
+                "record_shared",
+                actor=actor,
+                target=record,
+                details={"with": str(user or team), "can_edit": can_edit},
+            )
             if user is not None:
                 notify(
                     recipient=user,
@@ -70,6 +77,12 @@ def record_unshare(*, actor: User, share: RecordShare) -> None:
     with transaction.atomic():
         history.record_event(
             record, actor=actor, event="unshared", changes=[_change(share, added=False)]
+        )
+        audit_record(
+            "record_unshared",
+            actor=actor,
+            target=record,
+            details={"with": str(share.user or share.team)},
         )
         share.delete()
 

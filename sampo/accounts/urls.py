@@ -1,13 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sampo.accounts import offboarding_views, role_views, share_views, views
+from sampo.accounts import offboarding_views, role_views, share_views, two_factor_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/code/", two_factor_views.login_code, name="login_code"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password/reset/sent/",
@@ -29,6 +30,16 @@ urlpatterns = [
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
+    path("profile/two-factor/", two_factor_views.overview, name="two_factor"),
+    path("profile/two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
+    path("profile/two-factor/confirm/", two_factor_views.confirm, name="two_factor_confirm"),
+    path(
+        "profile/two-factor/recovery-codes/",
+        two_factor_views.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
+    path("profile/two-factor/disable/", two_factor_views.disable, name="two_factor_disable"),
+    path("admin/two-factor/", two_factor_views.policy, name="two_factor_policy"),
     path("admin/users/", views.user_list, name="users"),
     path("admin/users/new/", views.user_new, name="user_new"),
     path("admin/users/<int:pk>/", views.user_detail, name="user"),
@@ -51,6 +62,11 @@ urlpatterns = [
     path("admin/roles/", role_views.role_list, name="roles"),
     path("admin/roles/new/", role_views.role_new, name="role_new"),
     path("admin/roles/<int:pk>/", role_views.role_detail, name="role"),
+    path(
+        "admin/users/<int:pk>/two-factor/reset/",
+        two_factor_views.reset,
+        name="user_two_factor_reset",
+    ),
     path("admin/teams/", views.team_list, name="teams"),
     path("admin/teams/new/", views.team_new, name="team_new"),
     path("admin/teams/<int:pk>/", views.team_detail, name="team"),

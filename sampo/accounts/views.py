@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sampo.accounts import access, selectors, services
+from sampo.accounts import access, login_flow, selectors, services, two_factor
 from sampo.accounts.forms import (
     LanguageForm,
     LoginForm,
@@ -24,6 +24,8 @@ from sampo.accounts.forms import (
     TeamForm,
     UserForm,
 )
+from sampo.accounts.models import User
+from sampo.core import audit
 from sampo.core.records import StaleEditError
 from sampo.core.selectors import history_for
 from sampo.lib.forms import add_service_error
@@ -35,12 +37,46 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        if two_factor.confirmed_device(user) is not None:
+            login_flow.pending_start(self.request, user=user, next_url=self.get_success_url())
+            return redirect("accounts:login_code")
+        login_flow.login_finish(self.request, user=user, backend=user.backend, second_factor="none")
+        return HttpResponseRedirect(self.get_success_url())
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if not getattr(self.request, "axes_locked_out", False):  # audited by login_locked_out
+            _audit_login_failure(self.request, reason="wrong_password")
+        return super().form_invalid(form)
+
+
+def _audit_login_failure(request: HttpRequest, *, reason: str) -> None:
+    email = str(request.POST.get("username", "")).strip().lower()[:254]
+    user = User.objects.filter(email=email).first() if email else None
+    audit.audit_record(
+        "login_failed",
+        actor=user,
+        actor_label=email,
+        target=user,
+        details={"reason": reason if user else "unknown_email", "email": email},
+        request=request,
+    )
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            audit.audit_record("logout", actor=request.user, request=request)
+        return super().post(request, *args, **kwargs)
+
 
 @login_not_required
 def login_locked_out(
     request: HttpRequest, credentials: dict, *args: Any, **kwargs: Any
 ) -> HttpResponse:
     """django-axes calls this instead of logging in while an email+address pair is locked."""
+    _audit_login_failure(request, reason="locked_out")
     form = LoginForm(request, data=request.POST or None)
     form.errors.clear()
     form.add_error(
@@ -56,6 +92,16 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        email = form.cleaned_data["email"].strip().lower()
+        audit.audit_record(
+            "password_reset_requested",
+            actor=User.objects.filter(email=email, is_active=True).first(),
+            actor_label=email,
+            request=self.request,
+        )
+        return super().form_valid(form)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -159,7 +205,12 @@ def user_new(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = access.access_user(request.user, pk)
-    context = {"shown_user": user, "teams": user.teams.all(), "history": history_for(user)}
+    context = {
+        "shown_user": user,
+        "teams": user.teams.all(),
+        "history": history_for(user),
+        "two_factor": two_factor.status(user),
+    }
     return render(request, "accounts/user_detail.html", context)
 
 

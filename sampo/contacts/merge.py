@@ -23,6 +23,7 @@ from sampo.accounts.models import User
 from sampo.contacts import access
 from sampo.contacts.models import Merge, Organization, Person
 from sampo.core import history, records
+from sampo.core.audit import audit_record
 from sampo.lib.text import fold
 
 Record = Organization | Person
@@ -102,6 +103,12 @@ def record_merge(
     history.record_event(survivor, actor=actor, event="merged", changes=changes)
     for other in others:
         records.record_trash(other, actor=actor)
+    audit_record(
+        "merge",
+        actor=actor,
+        target=survivor,
+        details={"merged_ids": merge.merged_ids, "merged": merge.merged_labels},
+    )
     return merge
 
 
@@ -246,6 +253,7 @@ def merge_undo(*, actor: User, merge: Merge) -> Record:
     history.record_event(survivor, actor=actor, event="merge_undone", changes=changes)
     merge.undone_at, merge.undone_by = timezone.now(), actor
     merge.save(update_fields=["undone_at", "undone_by"])
+    audit_record("merge_undone", actor=actor, target=survivor, details={"merge": merge.pk})
     return survivor
 
 

@@ -19,6 +19,7 @@ from sampo.contacts import access, exports, panels, selectors, services
 from sampo.contacts.forms import MembershipEndForm, MembershipForm, OrganizationForm, PersonForm
 from sampo.contacts.handovers.selectors import record_handover
 from sampo.contacts.models import Industry, Person, RelationshipType, Tag
+from sampo.core.audit import audit_export, audit_record
 from sampo.core.records import StaleEditError
 from sampo.lib.forms import add_service_error
 from sampo.lib.http import AuthedRequest, as_download, in_current_locale
@@ -353,6 +354,7 @@ def _xlsx_download(content: bytes, filename: str) -> HttpResponse:
 @require_GET
 def organization_export_csv(request: AuthedRequest) -> StreamingHttpResponse:
     access.require_export(request.user)
+    audit_export(request, what="organizations", file_format="csv")
     rows = selectors.organization_rows(user=request.user, **_organization_filters(request))
     columns = exports.ORGANIZATION_COLUMNS
     lines = iter_csv(exports.table(columns, rows), exports.headers(columns))
@@ -362,6 +364,7 @@ def organization_export_csv(request: AuthedRequest) -> StreamingHttpResponse:
 @require_GET
 def organization_export_xlsx(request: AuthedRequest) -> HttpResponse:
     access.require_export(request.user)
+    audit_export(request, what="organizations", file_format="xlsx")
     rows = selectors.organization_rows(user=request.user, **_organization_filters(request))
     columns = exports.ORGANIZATION_COLUMNS
     content = write_xlsx(exports.table(columns, rows), exports.headers(columns), _("Organizations"))
@@ -371,6 +374,7 @@ def organization_export_xlsx(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def person_export_csv(request: AuthedRequest) -> StreamingHttpResponse:
     access.require_export(request.user)
+    audit_export(request, what="people", file_format="csv")
     rows = selectors.person_rows(user=request.user, **_person_filters(request))
     columns = exports.PERSON_COLUMNS
     lines = iter_csv(exports.table(columns, rows), exports.headers(columns))
@@ -380,6 +384,7 @@ def person_export_csv(request: AuthedRequest) -> StreamingHttpResponse:
 @require_GET
 def person_export_xlsx(request: AuthedRequest) -> HttpResponse:
     access.require_export(request.user)
+    audit_export(request, what="people", file_format="xlsx")
     rows = selectors.person_rows(user=request.user, **_person_filters(request))
     columns = exports.PERSON_COLUMNS
     content = write_xlsx(exports.table(columns, rows), exports.headers(columns), _("People"))
@@ -389,6 +394,7 @@ def person_export_xlsx(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def person_export_vcf(request: AuthedRequest) -> StreamingHttpResponse:
     access.require_export(request.user)
+    audit_export(request, what="people", file_format="vcf")
     rows = selectors.person_rows(user=request.user, **_person_filters(request))
     cards = (card.encode() for card in exports.person_cards(rows))
     response = StreamingHttpResponse(in_current_locale(cards), content_type=VCARD_TYPE)
@@ -400,5 +406,6 @@ def person_vcard(request: AuthedRequest, pk: int) -> HttpResponse:
     access.require_export(request.user)
     person = access.access_person(request.user, pk)
     person = selectors.person_rows(user=request.user).get(pk=person.pk)
+    audit_record("export", actor=request.user, target=person, details={"format": "vcf"})
     response = HttpResponse(exports.person_card(person), content_type=VCARD_TYPE)
     return as_download(response, f"{slugify(person.full_name) or 'person'}.vcf")

@@ -18,6 +18,16 @@ class CoreConfig(AppConfig):
             order=90,
             visible_to=lambda user: user.is_admin,
         )
+        navigation.register(
+            label=_("Audit log"),
+            url_name="core:audit",
+            section="admin",
+            order=80,
+            visible_to=lambda user: user.is_admin,
+        )
+        schedules.register(
+            name="sampo:prune-audit", func="sampo.core.tasks.prune_audit", cron="45 3 * * *"
+        )
         schedules.register(
             name="sampo:purge-trash", func="sampo.core.tasks.purge_trash", cron="30 3 * * *"
         )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -116,3 +117,52 @@ class HistoryEntry(models.Model):
     @property
     def field_changes(self) -> list[dict[str, Any]]:
         return self.changes if isinstance(self.changes, list) else []
+
+
+class AuditEvent(models.Model):
+    """One sensitive action (a login, an export, a merge, a permission change): who, when,
+    from where, what and on which record. Written only through `audit.audit_record`; kept for
+    settings.AUDIT_KEEP_DAYS. Labels are stored as they read at the time, so the log stays
+    legible after a user is renamed or a record purged."""
+
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The user's email at the time, or the address typed into a failed login.
+    actor_label = models.CharField(_("user"), max_length=254, blank=True)
+    # A code registered in core.audit (e.g. "login_failed"); its text is looked up when shown.
+    action = models.CharField(_("action"), max_length=64)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    target_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    target_id = models.CharField(max_length=64, blank=True)
+    target = GenericForeignKey("target_type", "target_id")
+    target_label = models.CharField(_("record"), max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit log")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The audit page unfiltered, and the retention purge: ORDER BY created_at DESC, id DESC
+            # / WHERE created_at < ?
+            models.Index(fields=["-created_at", "-id"], name="audit_newest_idx"),
+            # Filtered by user: WHERE actor_id=? ORDER BY created_at DESC
+            models.Index(fields=["actor", "-created_at"], name="audit_actor_idx"),
+            # Filtered by action: WHERE action=? ORDER BY created_at DESC
+            models.Index(fields=["action", "-created_at"], name="audit_action_idx"),
+            # Filtered by address: WHERE ip_address=? ORDER BY created_at DESC
+            models.Index(fields=["ip_address", "-created_at"], name="audit_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from sampo.core import trash
+from sampo.core import audit, trash
 
 logger = logging.getLogger(__name__)
 
@@ -13,3 +13,9 @@ def purge_trash() -> int:
     purged = trash.trash_purge_expired()
     logger.info("Purged %d records from the trash", purged)
     return purged
+
+
+def prune_audit() -> int:
+    pruned = audit.audit_prune()
+    logger.info("Pruned %d events from the audit log", pruned)
+    return pruned

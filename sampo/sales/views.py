@@ -19,6 +19,7 @@ from sampo.activities.regarding import key_for
 from sampo.activities.selectors import timeline_panel
 from sampo.contacts.models import Organization, Person, Tag
 from sampo.contacts.services import DuplicateError
+from sampo.core.audit import audit_export
 from sampo.core.records import StaleEditError
 from sampo.lib.forms import add_service_error
 from sampo.lib.http import AuthedRequest, in_current_locale
@@ -282,6 +283,7 @@ def opportunity_list(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 def export_csv(request: AuthedRequest) -> StreamingHttpResponse:
+    audit_export(request, what="opportunities", file_format="csv")
     rows = selectors.opportunity_rows(user=request.user, filters=_filters(request, list_view=True))
     columns = exports.OPPORTUNITY_COLUMNS
     lines = iter_csv(exports.table(columns, rows), exports.headers(columns))
@@ -293,6 +295,7 @@ def export_csv(request: AuthedRequest) -> StreamingHttpResponse:
 
 @require_GET
 def export_xlsx(request: AuthedRequest) -> HttpResponse:
+    audit_export(request, what="opportunities", file_format="xlsx")
     rows = selectors.opportunity_rows(user=request.user, filters=_filters(request, list_view=True))
     columns = exports.OPPORTUNITY_COLUMNS
     content = write_xlsx(exports.table(columns, rows), exports.headers(columns), _("Opportunities"))

@@ -34,6 +34,9 @@ SCREENS = [
     pytest.param("/profile/", "admin", id="profile"),
     pytest.param("/notifications/", "admin", id="notifications"),
     pytest.param("/activities/unattended/", "admin", id="unattended"),
+    pytest.param("/profile/two-factor/", "admin", id="two-factor"),
+    pytest.param("/admin/two-factor/", "admin", id="two-factor-policy"),
+    pytest.param("/admin/audit/", "admin", id="audit-log"),
 ]
 
 

@@ -15,6 +15,7 @@ from sampo.activities import services as activities
 from sampo.activities.models import Activity, ActivityType
 from sampo.contacts import services as contacts
 from sampo.contacts.models import Organization, Person
+from sampo.core.models import AuditEvent
 from sampo.core.selectors import history_of
 from sampo.sales import services as sales
 from sampo.sales.models import LostReason, Opportunity
@@ -119,6 +120,8 @@ def test_it_hands_the_book_over_keeps_the_past_and_deactivates_the_seller(
     assert change is not None
     assert (change.actor, change.changes[0]["field"]) == (admin, "owner")
     assert history_of(seller).filter(event="handed_over").exists()
+    audited = AuditEvent.objects.get(action="offboarded")
+    assert (audited.actor, audited.details["counts"]["organizations"]) == (admin, 2)
 
 
 def test_a_timed_call_keeps_its_moment_dated_in_the_new_assignees_time_zone(

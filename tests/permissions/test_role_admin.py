@@ -6,6 +6,7 @@ import pytest
 
 from sampo.accounts.models import Role, RoleRight
 from sampo.contacts import services as contacts
+from sampo.core.models import AuditEvent
 from sampo.core.selectors import history_of
 
 pytestmark = pytest.mark.django_db
@@ -33,6 +34,7 @@ def test_narrowing_a_roles_reads_hides_other_records_everywhere(client, admin, s
     assert response.status_code == 302
     assert RoleRight.objects.get(role=salesperson, action="read").scope == "own"
     assert history_of(salesperson).filter(event="rights_changed").exists()
+    assert AuditEvent.objects.filter(action="rights_changed", actor=admin).exists()
     client.force_login(seller)
     listed = client.get("/organizations/").content.decode()
     assert "Oma Asiakas Oy" in listed

@@ -6,7 +6,14 @@ from django_q.models import OrmQ
 from sampo.accounts.models import Role, Team, User
 from sampo.core.models import HistoryEntry
 
-ADMIN_PAGES = ["/admin/users/", "/admin/users/new/", "/admin/teams/", "/admin/teams/new/"]
+ADMIN_PAGES = [
+    "/admin/users/",
+    "/admin/users/new/",
+    "/admin/teams/",
+    "/admin/teams/new/",
+    "/admin/two-factor/",
+    "/admin/audit/",
+]
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES)

@@ -25,6 +25,7 @@ from sampo.contacts.imports.matching import MATCH_KEYS
 from sampo.contacts.imports.models import ImportBatch, ImportKind, ImportRow
 from sampo.contacts.imports.readers import Table, read_table
 from sampo.contacts.imports.undo import can_undo, import_undo, undo_deadline
+from sampo.core.audit import audit_record
 
 __all__ = [
     "ImportOptions",
@@ -148,9 +149,15 @@ def import_start(*, actor: User, batch: ImportBatch) -> ImportBatch:
         import_mapping.validate_mapping(batch.kind, batch.mapping)
         batch.status = ImportBatch.Status.QUEUED
         batch.save(update_fields=["status"])
+        _audit_start(actor, batch)
         pk = batch.pk
         transaction.on_commit(lambda: async_task("sampo.contacts.imports.tasks.run_import", pk))
     return batch
+
+
+def _audit_start(actor: User, batch: ImportBatch) -> None:
+    details = {"kind": batch.kind, "file": batch.file_name, "rows": batch.total_rows}
+    audit_record("import_started", actor=actor, target=batch, details=details)
 
 
 def import_run(
@@ -209,6 +216,7 @@ def import_from_file(
     with transaction.atomic():
         batch.status = ImportBatch.Status.QUEUED
         batch.save()
+        _audit_start(actor, batch)
         runner.run_batch(batch, table, actor=actor, progress=progress)
         if dry_run:
             transaction.set_rollback(True)

@@ -22,6 +22,7 @@ from sampo.accounts.models import User
 from sampo.contacts.imports.models import ExternalId, ImportBatch, ImportKind, ImportRow
 from sampo.contacts.models import Membership, Organization, Person, Tag
 from sampo.contacts.services import normalize_organization_values, normalize_person_values
+from sampo.core.audit import audit_record
 from sampo.core.models import HistoryEntry
 
 CHUNK = 1000
@@ -80,6 +81,9 @@ def import_undo(*, actor: User, batch: ImportBatch) -> UndoResult:
         batch.undone_at = timezone.now()
         batch.undone_by = actor
         batch.save(update_fields=["status", "undone_at", "undone_by"])
+        audit_record(
+            "import_undone", actor=actor, target=batch, details={"kind": batch.kind, **vars(result)}
+        )
     if batch.file:
         batch.file.delete(save=True)
     return result

@@ -1,7 +1,8 @@
-"""Template helpers shared by every domain: money, history rows, events."""
+"""Template helpers shared by every domain: money, history rows, events, audit events."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -17,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from sampo.core.audit import action_label
 from sampo.core.events import FIELD_LABELS, event_label
 from sampo.core.models import HistoryEntry
 from sampo.lib.markdown import render_markdown
@@ -125,3 +127,22 @@ def history_summary(entry: HistoryEntry) -> str:
         "record": entry.record_label,
         "event": event_label(entry.event),
     }
+
+
+@register.filter
+def audit_action(code: str) -> str:
+    return action_label(code)
+
+
+@register.filter
+def audit_details(details: Any) -> str:
+    """An audit event's details as one line of text ("format: csv · what: people")."""
+    if not isinstance(details, dict):
+        return ""
+    parts = []
+    for key, value in details.items():
+        if value in (None, "", [], {}):
+            continue
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        parts.append(f"{key}: {shown}")
+    return " · ".join(parts)
