@@ -13,7 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from sampo.accounts.models import User
+from sampo.contacts import contact_details
 from sampo.contacts.models import KeyFigure, Membership, Organization, Person
+from sampo.core import search as global_search
 from sampo.core.search import SearchHit
 from sampo.lib.business_ids import parse_business_id
 from sampo.lib.phones import phone_search_keys
@@ -55,12 +57,25 @@ def _phone_regions() -> tuple[str, ...]:
     return tuple(dict.fromkeys([settings.DEFAULT_PHONE_REGION, "FI", "HU"]))
 
 
-def _text_filter(search: str, *, phone_fields: tuple[str, ...] = ("phone",)) -> Q:
-    condition = Q(name_folded__contains=fold(search)) | Q(email__iexact=search.strip())
-    if phones := phone_search_keys(search, regions=_phone_regions()):
-        for field in phone_fields:
-            condition |= Q(**{f"{field}__in": phones})
+def _key_filter(model: type[Organization] | type[Person], search: str) -> Q | None:
+    """Records whose email, phone (in any format typed) or business ID is `search`, further
+    emails and phones included; None when `search` is none of these."""
+    condition: Q | None = None
+    if "@" in search:
+        condition = contact_details.with_email(model, [search.strip().lower()])
+    elif phones := phone_search_keys(search, regions=_phone_regions()):
+        condition = contact_details.with_phone(model, phones)
+    if model is Organization:
+        with contextlib.suppress(ValidationError):  # not a business ID: the other keys remain
+            by_id = Q(business_id_key=parse_business_id(search).match_key)
+            condition = by_id if condition is None else condition | by_id
     return condition
+
+
+def _text_filter(model: type[Organization] | type[Person], search: str) -> Q:
+    condition = Q(name_folded__contains=fold(search))
+    keys = _key_filter(model, search)
+    return condition if keys is None else condition | keys
 
 
 def organization_rows(
@@ -78,10 +93,7 @@ def organization_rows(
     """The organizations a list shows with its filters, unpaged: the page and its exports."""
     rows = Organization.objects.select_related("owner", "industry")
     if search:
-        condition = _text_filter(search)
-        with contextlib.suppress(ValidationError):  # not a business ID: the other keys remain
-            condition |= Q(business_id_key=parse_business_id(search).match_key)
-        rows = rows.filter(condition)
+        rows = rows.filter(_text_filter(Organization, search))
     if owner:
         rows = rows.filter(owner_id=owner)
     if relationship:
@@ -146,7 +158,7 @@ def person_rows(
     (primary first) in organizations that are not in the trash."""
     rows = Person.objects.select_related("owner")
     if search:
-        rows = rows.filter(_text_filter(search, phone_fields=("phone", "mobile")))
+        rows = rows.filter(_text_filter(Person, search))
     if owner:
         rows = rows.filter(owner_id=owner)
     if tag:
@@ -191,7 +203,13 @@ def person_overview(person: Person) -> dict[str, Any]:
 
 
 def organization_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:
-    rows = organization_list(user=user, search=query).rows[:limit]
+    """The header search: names ranked exact, prefix, contains, then typos (core.search)."""
+    rows = global_search.ranked(
+        organization_rows(user=user),
+        query=query,
+        limit=limit,
+        keys=_key_filter(Organization, query),
+    )
     return [
         SearchHit(o.name, " · ".join(filter(None, [o.city, o.business_id])), o.get_absolute_url())
         for o in rows
@@ -199,7 +217,9 @@ def organization_search_hits(user: User, query: str, limit: int) -> list[SearchH
 
 
 def person_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:
-    rows = person_list(user=user, search=query).rows[:limit]
+    rows = global_search.ranked(
+        person_rows(user=user), query=query, limit=limit, keys=_key_filter(Person, query)
+    )
     return [
         SearchHit(
             p.full_name,
