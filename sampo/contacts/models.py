@@ -389,6 +389,8 @@ class Merge(models.Model):
     moved_links = models.JSONField(default=list)
     dropped_rows = models.JSONField(default=list)
     moved_history = models.JSONField(default=list)
+    # Rows the merge made (the others' primary emails and phones kept as further ones).
+    added_rows = models.JSONField(default=list)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -190,6 +190,7 @@ def organization_overview(organization: Organization) -> dict[str, Any]:
         "key_figures": KeyFigure.objects.filter(organization=organization).order_by("-year")[:5],
         "relationship_types": organization.relationship_types.all(),
         "tags": organization.tags.all(),
+        "contact_details": organization.contact_details.all(),
     }
 
 
@@ -199,7 +200,11 @@ def person_overview(person: Person) -> dict[str, Any]:
         .select_related("organization")
         .order_by("end_date", "-is_primary")
     )
-    return {"memberships": memberships, "tags": person.tags.all()}
+    return {
+        "memberships": memberships,
+        "tags": person.tags.all(),
+        "contact_details": person.contact_details.all(),
+    }
 
 
 def organization_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:

@@ -11,6 +11,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='merge',
+            name='added_rows',
+            field=models.JSONField(default=list),
+        ),
         migrations.CreateModel(
             name='OrganizationContactDetail',
             fields=[
