@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from sampo.accounts.models import User
 from sampo.contacts import contact_details
-from sampo.contacts.models import KeyFigure, Membership, Organization, Person
+from sampo.contacts.models import KeyFigure, Membership, Organization, Person, PersonContactDetail
 from sampo.core import search as global_search
 from sampo.core.search import SearchHit
 from sampo.lib.business_ids import parse_business_id
@@ -235,3 +235,24 @@ def person_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:
         )
         for p in rows
     ]
+
+
+def people_by_email(addresses: list[str]) -> dict[str, list[Person]]:
+    """People by each of `addresses` (lowercased) that is their primary or a further email,
+    oldest first: how inbound mail finds its senders and recipients."""
+    wanted = {address.lower() for address in addresses if address}
+    if not wanted:
+        return {}
+    further = PersonContactDetail.objects.filter(kind=contact_details.EMAIL, value__in=wanted)
+    people = (
+        Person.objects.filter(contact_details.with_email(Person, wanted))
+        .select_related("owner", "owner__role")
+        .prefetch_related(Prefetch("contact_details", queryset=further, to_attr="matched_emails"))
+        .order_by("id")
+    )
+    found: dict[str, list[Person]] = {}
+    for person in people:
+        own = {person.email.lower(), *(d.value for d in person.matched_emails)}  # type: ignore[attr-defined]
+        for address in sorted(own & wanted):
+            found.setdefault(address, []).append(person)
+    return found
