@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Model
@@ -25,7 +25,9 @@ class ContactDetailForm(forms.Form):
         label=pgettext_lazy("label of an email or phone", "Label"),
         choices=ContactDetail.Label.choices,
         initial=ContactDetail.Label.WORK,
-        widget=forms.Select(attrs={"aria-label": pgettext_lazy("label of an email or phone", "Label")}),
+        widget=forms.Select(
+            attrs={"aria-label": pgettext_lazy("label of an email or phone", "Label")}
+        ),
     )
     value = forms.CharField(
         label=_("Email address or phone number"),
@@ -78,4 +80,7 @@ def details_formset(
         ]
     if data is not None and f"{PREFIX}-TOTAL_FORMS" not in data:
         data = None
-    return ContactDetailFormSet(data, initial=initial, prefix=PREFIX, form_kwargs={"model": model})
+    formset = ContactDetailFormSet(
+        data, initial=initial, prefix=PREFIX, form_kwargs={"model": model}
+    )
+    return cast("BaseContactDetailFormSet", formset)

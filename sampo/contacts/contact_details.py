@@ -9,6 +9,7 @@ it belongs in, so there is always exactly one primary value per column.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,7 +60,9 @@ def owner_field(model: type[Model]) -> str:
 def primary_column(model: type[Model], detail: Detail) -> str:
     """The record's column a value of this kind and label is the primary of."""
     if detail.kind == EMAIL:
-        return "billing_email" if model is Organization and detail.label == Label.BILLING else "email"
+        return (
+            "billing_email" if model is Organization and detail.label == Label.BILLING else "email"
+        )
     return "mobile" if model is Person and detail.label == Label.MOBILE else "phone"
 
 
@@ -139,7 +142,7 @@ def write(record: Record, details: list[Detail]) -> None:
     model = type(record)
     rows = detail_model(model)
     taken = {(kind, getattr(record, column)) for column, kind in primary_columns(model).items()}
-    new = []
+    new: list[Any] = []
     for detail in details:
         if (detail.kind, detail.value) in taken:
             continue
@@ -190,7 +193,7 @@ def add(record: Record, details: list[Detail]) -> list[Detail]:
 # --- Finding records by any of their values ---------------------------------------------------
 
 
-def having(model: type[Model], kind: str, values: list[str] | set[str]) -> Q:
+def having(model: type[Model], kind: str, values: Collection[str]) -> Q:
     """Records that have one of `values` as a further value (its index serves the lookup)."""
     owners = (
         detail_model(model)
@@ -200,7 +203,7 @@ def having(model: type[Model], kind: str, values: list[str] | set[str]) -> Q:
     return Q(pk__in=owners)
 
 
-def with_email(model: type[Model], emails: list[str] | set[str]) -> Q:
+def with_email(model: type[Model], emails: Collection[str]) -> Q:
     """Records whose primary or further email is one of `emails` (lowercased)."""
     if model is Person:
         # The expression the person_email_idx index is built on.
@@ -210,7 +213,7 @@ def with_email(model: type[Model], emails: list[str] | set[str]) -> Q:
     return condition | having(model, EMAIL, emails)
 
 
-def with_phone(model: type[Model], phones: list[str] | set[str]) -> Q:
+def with_phone(model: type[Model], phones: Collection[str]) -> Q:
     """Records whose primary or further phone is one of `phones` (E.164)."""
     condition = Q(phone__in=list(phones))
     if model is Person:

@@ -144,8 +144,9 @@ class ChunkMatcher:
         if wanted["business_id"]:
             condition |= Q(business_id_key__in=wanted["business_id"])
         related = ("owner", "industry", "parent") if self.kind == ImportKind.ORGANIZATIONS else ()
-        m2m = ("tags", "relationship_types") if self.kind == ImportKind.ORGANIZATIONS else ("tags",)
-        m2m += ("contact_details",)
+        m2m: tuple[str, ...] = ("contact_details", "tags")
+        if self.kind == ImportKind.ORGANIZATIONS:
+            m2m += ("relationship_types",)
         rows = (
             self.model.objects.annotate(email_lower=Lower("email"))
             .filter(condition)

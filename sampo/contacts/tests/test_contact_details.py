@@ -9,7 +9,12 @@ from django.core.exceptions import ValidationError
 
 from sampo.contacts import merge, services
 from sampo.contacts.duplicates import duplicate_pairs
-from sampo.contacts.models import Organization, OrganizationContactDetail, Person, PersonContactDetail
+from sampo.contacts.models import (
+    Organization,
+    OrganizationContactDetail,
+    Person,
+    PersonContactDetail,
+)
 from sampo.core.models import HistoryEntry
 
 
@@ -20,7 +25,12 @@ def _details(record):
 def _person(actor, last_name, details=(), **values):
     return services.person_create(
         actor=actor,
-        values={"first_name": "Anna", "last_name": last_name, **values, "contact_details": list(details)},
+        values={
+            "first_name": "Anna",
+            "last_name": last_name,
+            **values,
+            "contact_details": list(details),
+        },
         allow_duplicate=True,
     )
 
@@ -54,7 +64,9 @@ def test_a_bad_further_value_is_refused_and_nothing_is_saved(seller):
 
 
 def test_an_edit_replaces_them_and_the_history_shows_before_and_after(seller):
-    person = _person(seller, "Kallio", [{"kind": "email", "label": "home", "value": "a@koti.example"}])
+    person = _person(
+        seller, "Kallio", [{"kind": "email", "label": "home", "value": "a@koti.example"}]
+    )
 
     services.person_update(
         actor=seller,
@@ -71,7 +83,9 @@ def test_an_edit_replaces_them_and_the_history_shows_before_and_after(seller):
 
 
 def test_an_edit_without_them_leaves_them_be(seller):
-    person = _person(seller, "Kallio", [{"kind": "email", "label": "home", "value": "a@koti.example"}])
+    person = _person(
+        seller, "Kallio", [{"kind": "email", "label": "home", "value": "a@koti.example"}]
+    )
 
     services.person_update(
         actor=seller, person=person, values={"job_title": "CEO"}, expected_version=None
