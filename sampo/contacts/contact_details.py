@@ -160,36 +160,6 @@ def write(record: Record, details: list[Detail]) -> None:
     rows.objects.bulk_create(new)
 
 
-def add(record: Record, details: list[Detail]) -> list[Detail]:
-    """Add values the record does not have yet (an import never removes one); returns what was
-    added."""
-    model = type(record)
-    rows = detail_model(model)
-    existing = rows.objects.filter(**{owner_field(model): record})
-    taken = {(kind, getattr(record, column)) for column, kind in primary_columns(model).items()}
-    taken |= set(existing.values_list("kind", "value"))
-    position = existing.count()
-    added = []
-    for detail in details:
-        if (detail.kind, detail.value) in taken:
-            continue
-        taken.add((detail.kind, detail.value))
-        added.append(detail)
-    rows.objects.bulk_create(
-        [
-            rows(
-                **{owner_field(model): record},
-                kind=d.kind,
-                label=d.label,
-                value=d.value,
-                position=position + index,
-            )
-            for index, d in enumerate(added)
-        ]
-    )
-    return added
-
-
 # --- Finding records by any of their values ---------------------------------------------------
 
 
