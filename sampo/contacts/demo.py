@@ -281,6 +281,12 @@ def load_register(context: DemoContext) -> None:
                 "country": "HU" if hungarian else "FI",
                 "preferred_language": "hu" if hungarian else "fi",
                 "owner": organization.owner if organization else rng.choice(south),
+                # Some have a second address, as real people do.
+                "contact_details": [
+                    {"kind": "email", "label": "home", "value": f"person{n}.home@demo.example"}
+                ]
+                if n % 5 == 0
+                else None,
             },
             organization=organization,
             role="",

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Concat, Lower
 
+from sampo.contacts import contact_details
 from sampo.contacts.models import Organization, Person
 from sampo.lib.business_ids import parse_business_id
 from sampo.lib.text import fold
@@ -25,13 +26,15 @@ def organization_matches(
     *,
     name: str = "",
     business_id: str = "",
-    email: str = "",
-    phone: str = "",
+    emails: tuple[str, ...] = (),
+    phones: tuple[str, ...] = (),
     city: str = "",
     country: str = "",
     exclude_pk: int | None = None,
     limit: int = 5,
 ) -> list[Match]:
+    """`emails` (lowercased) and `phones` (E.164): every one the new record has; each matches
+    any email or phone of an existing record, its further ones included."""
     checks: list[tuple[str, Q]] = []
     if business_id:
         try:
@@ -39,10 +42,10 @@ def organization_matches(
             checks.append(("business_id", Q(business_id_key=key)))
         except ValidationError:
             pass
-    if email:
-        checks.append(("email", Q(email__iexact=email.strip())))
-    if phone:
-        checks.append(("phone", Q(phone=phone)))
+    if emails := tuple(e.strip().lower() for e in emails if e.strip()):
+        checks.append(("email", contact_details.with_email(Organization, emails)))
+    if phones := tuple(p for p in phones if p):
+        checks.append(("phone", contact_details.with_phone(Organization, phones)))
     if name:
         same_name = Q(name_folded=fold(name))
         checks.append(("name", same_name & Q(city__iexact=city.strip()) if city else same_name))
@@ -53,15 +56,17 @@ def person_matches(
     *,
     first_name: str = "",
     last_name: str = "",
-    email: str = "",
+    emails: tuple[str, ...] = (),
     phones: tuple[str, ...] = (),
     exclude_pk: int | None = None,
     limit: int = 5,
 ) -> list[Match]:
+    """As `organization_matches`: any email or phone against any of an existing person's."""
     checks: list[tuple[str, Q]] = []
-    if email:
-        checks.append(("email", Q(email__iexact=email.strip())))
-    checks += [("phone", Q(phone=phone) | Q(mobile=phone)) for phone in phones if phone]
+    if emails := tuple(e.strip().lower() for e in emails if e.strip()):
+        checks.append(("email", contact_details.with_email(Person, emails)))
+    if phones := tuple(p for p in phones if p):
+        checks.append(("phone", contact_details.with_phone(Person, phones)))
     if last_name:
         checks.append(("name", Q(name_folded=fold(f"{first_name} {last_name}"))))
     return _first_matches(Person, checks, exclude_pk, limit)
@@ -125,8 +130,10 @@ def duplicate_pairs(model: type[Organization] | type[Person], *, limit: int = 20
     """Likely duplicates in the whole register, surest first. Each check is one GROUP BY on
     indexed columns, so a scan of a million people stays a matter of seconds."""
     found: dict[tuple[int, int], list[str]] = {}
-    for reason, key in _keys(model):
-        for ids in _groups(model, key):
+    checks = [(reason, _groups(model, key)) for reason, key in _keys(model)]
+    checks += [(kind, _detail_groups(model, kind)) for kind in ("email", "phone")]
+    for reason, groups in checks:
+        for ids in groups:
             for i, first in enumerate(ids):
                 for second in ids[i + 1 :]:
                     reasons = found.setdefault((first, second), [])
@@ -159,3 +166,33 @@ def _groups(model: type[Organization] | type[Person], key: Any) -> list[list[int
     for value, pk in keyed.filter(key__in=shared).values_list("key", "id").order_by("key", "id"):
         groups.setdefault(value, []).append(pk)
     return list(groups.values())
+
+
+# Values compared in one query; SQLite allows a few hundred parameters per query at most.
+_BATCH = 500
+
+
+def _detail_groups(model: type[Organization] | type[Person], kind: str) -> list[list[int]]:
+    """Records sharing a value where at least one has it as a further email or phone: the
+    further values that also appear on another record (as a column or a further value), then
+    every record holding each of them."""
+    details = contact_details.detail_model(model).objects.filter(
+        **{f"{contact_details.owner_field(model)}__deleted_at__isnull": True}, kind=kind
+    )
+    owner = f"{contact_details.owner_field(model)}_id"
+    repeated = details.values("value").annotate(n=Count(owner, distinct=True)).filter(n__gt=1)
+    columns = [c for c, k in contact_details.primary_columns(model).items() if k == kind]
+    in_columns = Q(value__in=repeated.values("value"))
+    for column in columns:
+        in_columns |= Q(value__in=model.objects.exclude(**{column: ""}).values(column))
+    values = sorted(set(details.filter(in_columns).values_list("value", flat=True)))
+    groups: dict[str, set[int]] = {}
+    for start in range(0, len(values), _BATCH):
+        batch = values[start : start + _BATCH]
+        for value, pk in details.filter(value__in=batch).values_list("value", owner):
+            groups.setdefault(value, set()).add(pk)
+        for column in columns:
+            rows = model.objects.filter(**{f"{column}__in": batch}).values_list(column, "id")
+            for value, pk in rows:
+                groups.setdefault(value, set()).add(pk)
+    return [sorted(ids) for ids in groups.values() if 1 < len(ids) <= LARGEST_GROUP]

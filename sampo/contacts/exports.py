@@ -17,7 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from sampo.contacts.models import Organization, Person
+from sampo.contacts.models import ContactDetail, Organization, Person
 from sampo.lib.phones import display_phone
 from sampo.lib.spreadsheets import Cell
 from sampo.lib.vcard import person_vcard
@@ -49,6 +49,20 @@ def _names(records: Iterable[Any]) -> str:
     return ", ".join(str(record) for record in records)
 
 
+def _further(kind: str) -> Callable[[Any], Cell]:
+    """A record's further emails or phones as "label: value; label: value", the way the
+    import reads them back (labels in any language)."""
+
+    def value(record: Any) -> Cell:
+        details = [d for d in record.contact_details.all() if d.kind == kind]
+        return "; ".join(f"{d.get_label_display()}: {d.display_value}" for d in details)
+
+    return value
+
+
+MORE_EMAILS = Column(_("More emails"), _further(ContactDetail.Kind.EMAIL))
+MORE_PHONES = Column(_("More phones"), _further(ContactDetail.Kind.PHONE))
+
 _CREATED = Column(
     pgettext_lazy("column: when a record was created", "Created"), lambda r: r.created_at
 )
@@ -78,6 +92,8 @@ ORGANIZATION_COLUMNS = (
     _field(Organization, "billing_postal_code"),
     _field(Organization, "billing_city"),
     _field(Organization, "billing_email"),
+    MORE_EMAILS,
+    MORE_PHONES,
     _field(Organization, "tags", lambda o: _names(o.tags.all())),
     _CREATED,
     _UPDATED,
@@ -94,6 +110,8 @@ PERSON_COLUMNS = (
     _field(Person, "email"),
     _field(Person, "phone", lambda p: _phone(p.phone)),
     _field(Person, "mobile", lambda p: _phone(p.mobile)),
+    MORE_EMAILS,
+    MORE_PHONES,
     _field(Person, "city"),
     _field(Person, "country", lambda p: p.get_country_display()),
     _field(Person, "preferred_language", lambda p: p.get_preferred_language_display()),
@@ -108,7 +126,7 @@ def headers(columns: Iterable[Column]) -> list[str]:
 
 def table(columns: Iterable[Column], rows: QuerySet) -> Iterator[list[Cell]]:
     columns = tuple(columns)
-    for record in rows.iterator(chunk_size=CHUNK_SIZE):
+    for record in rows.prefetch_related("contact_details").iterator(chunk_size=CHUNK_SIZE):
         yield [column.value(record) for column in columns]
 
 
@@ -126,6 +144,7 @@ def person_card(person: Person) -> str:
         email=person.email,
         mobile=person.mobile,
         phone=person.phone,
+        further=[(d.kind, d.label, d.value) for d in person.contact_details.all()],
         street=person.street,
         postal_code=person.postal_code,
         city=person.city,
@@ -137,5 +156,5 @@ def person_card(person: Person) -> str:
 
 
 def person_cards(rows: QuerySet[Person]) -> Iterator[str]:
-    for person in rows.iterator(chunk_size=CHUNK_SIZE):
+    for person in rows.prefetch_related("contact_details").iterator(chunk_size=CHUNK_SIZE):
         yield person_card(person)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sampo.accounts.models import User
-from sampo.contacts import access
+from sampo.contacts import access, contact_details
 from sampo.contacts.models import Merge, Organization, Person
 from sampo.core import history, records
 from sampo.core.audit import audit_record
@@ -96,6 +96,7 @@ def record_merge(
     for other in others:
         _move_links(model, other, survivor, merge)
         _move_history(model, other, survivor, merge)
+    _keep_other_values(survivor, others, merge)
     survivor.version += 1
     survivor.save()
     merge.save()
@@ -134,6 +135,35 @@ def _take_values(survivor: Record, others: list[Record], take: dict[str, int]) -
         survivor.name_folded = fold(survivor.name)
     else:
         survivor.name_folded = fold(f"{survivor.first_name} {survivor.last_name}")
+
+
+def _keep_other_values(survivor: Record, others: list[Record], merge: Merge) -> None:
+    """The others' primary emails and phones that the survivor does not keep as its own become
+    its further ones (their further ones moved with the links), so that no address is lost;
+    undo removes them again."""
+    model = type(survivor)
+    columns = contact_details.primary_columns(model)
+    have = {(kind, getattr(survivor, column)) for column, kind in columns.items()}
+    have |= set(contact_details.of(survivor).values_list("kind", "value"))
+    added = []
+    for other in others:
+        for column, kind in columns.items():
+            value = getattr(other, column)
+            if value and (kind, value) not in have:
+                have.add((kind, value))
+                detail = contact_details.Detail(kind, value, contact_details.COLUMN_LABELS[column])
+                added.append(detail)
+    rows = contact_details.detail_model(model)
+    position = contact_details.of(survivor).count()
+    for index, detail in enumerate(added):
+        row = rows.objects.create(
+            **{contact_details.owner_field(model): survivor},
+            kind=detail.kind,
+            label=detail.label,
+            value=detail.value,
+            position=position + index,
+        )
+        merge.added_rows.append({"model": rows._meta.label, "pk": row.pk})
 
 
 def _move_links(model: type[Record], other: Record, survivor: Record, merge: Merge) -> None:
@@ -230,6 +260,8 @@ def merge_undo(*, actor: User, merge: Merge) -> Record:
             raise PermissionDenied
     for record in merged:
         records.record_restore(record, actor=actor)
+    for added in merge.added_rows:
+        apps.get_model(added["model"])._base_manager.filter(pk=added["pk"]).delete()
     for moved in reversed(merge.moved_links):
         link_model = apps.get_model(moved["model"])
         link_model._base_manager.filter(pk=moved["pk"]).update(**{moved["field"]: moved["from"]})

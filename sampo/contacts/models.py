@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from sampo.core import named_types
 from sampo.core.models import BusinessModel
 from sampo.lib.business_ids import KIND_LABELS
+from sampo.lib.phones import display_phone
 
 COUNTRY_CHOICES = [
     ("FI", _("Finland")),
@@ -154,6 +155,8 @@ class Organization(BusinessModel):
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="+")
     notes = models.TextField(_("notes"), blank=True)
 
+    history_children = ("contact_details",)
+
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
@@ -228,6 +231,8 @@ class Person(BusinessModel):
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="+")
     notes = models.TextField(_("notes"), blank=True)
 
+    history_children = ("contact_details",)
+
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -253,6 +258,84 @@ class Person(BusinessModel):
         if self.country == "HU" or self.preferred_language == "hu":
             return f"{self.last_name} {self.first_name}".strip()
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class ContactDetail(models.Model):
+    """An email address or phone number of a record beyond its primary ones.
+
+    The primary values stay columns of the record (`email`, `phone`, a person's `mobile`, an
+    organization's `billing_email`): lists, exports and matching read them without a join. The
+    rest live here, one row each, normalized like the columns (emails lowercased, phones in
+    E.164) so that one indexed equality finds them."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("email")
+        PHONE = "phone", _("phone")
+
+    class Label(models.TextChoices):
+        WORK = "work", pgettext_lazy("label of an email or phone", "work")
+        HOME = "home", pgettext_lazy("label of an email or phone", "home")
+        MOBILE = "mobile", pgettext_lazy("label of an email or phone", "mobile")
+        BILLING = "billing", pgettext_lazy("label of an email or phone", "billing")
+        OTHER = "other", pgettext_lazy("label of an email or phone", "other")
+
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    label = models.CharField(_("label"), max_length=10, choices=Label.choices, default="other")
+    value = models.CharField(_("value"), max_length=254)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["kind", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_label_display()}: {self.display_value}"
+
+    @property
+    def display_value(self) -> str:
+        if self.kind == self.Kind.PHONE:
+            return display_phone(self.value, reader_region=settings.DEFAULT_PHONE_REGION)
+        return self.value
+
+    @property
+    def is_email(self) -> bool:
+        return self.kind == self.Kind.EMAIL
+
+
+class PersonContactDetail(ContactDetail):
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="contact_details")
+
+    class Meta(ContactDetail.Meta):
+        verbose_name = _("more emails and phones")
+        verbose_name_plural = _("more emails and phones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "kind", "value"], name="person_detail_once_per_person"
+            )
+        ]
+        indexes = [
+            # Search, the duplicate guard and inbound mail: WHERE kind = ? AND value IN (...)
+            models.Index(fields=["kind", "value"], name="person_detail_value_idx"),
+        ]
+
+
+class OrganizationContactDetail(ContactDetail):
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="contact_details"
+    )
+
+    class Meta(ContactDetail.Meta):
+        verbose_name = _("more emails and phones")
+        verbose_name_plural = _("more emails and phones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "value"], name="org_detail_once_per_org"
+            )
+        ]
+        indexes = [
+            # Search and the duplicate guard: WHERE kind = ? AND value IN (...)
+            models.Index(fields=["kind", "value"], name="org_detail_value_idx"),
+        ]
 
 
 class Membership(models.Model):
@@ -306,6 +389,8 @@ class Merge(models.Model):
     moved_links = models.JSONField(default=list)
     dropped_rows = models.JSONField(default=list)
     moved_history = models.JSONField(default=list)
+    # Rows the merge made (the others' primary emails and phones kept as further ones).
+    added_rows = models.JSONField(default=list)
     merged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -343,7 +428,9 @@ __all__ = [
     "Membership",
     "Merge",
     "Organization",
+    "OrganizationContactDetail",
     "Person",
+    "PersonContactDetail",
     "RelationshipType",
     "Tag",
 ]

@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from sampo.accounts.models import User
-from sampo.contacts import access
-from sampo.contacts.models import KeyFigure, Membership, Organization, Person
+from sampo.contacts import access, contact_details
+from sampo.contacts.models import KeyFigure, Membership, Organization, Person, PersonContactDetail
+from sampo.core import search as global_search
 from sampo.core.search import SearchHit
 from sampo.lib.business_ids import parse_business_id
 from sampo.lib.phones import phone_search_keys
@@ -56,12 +57,25 @@ def _phone_regions() -> tuple[str, ...]:
     return tuple(dict.fromkeys([settings.DEFAULT_PHONE_REGION, "FI", "HU"]))
 
 
-def _text_filter(search: str, *, phone_fields: tuple[str, ...] = ("phone",)) -> Q:
-    condition = Q(name_folded__contains=fold(search)) | Q(email__iexact=search.strip())
-    if phones := phone_search_keys(search, regions=_phone_regions()):
-        for field in phone_fields:
-            condition |= Q(**{f"{field}__in": phones})
+def _key_filter(model: type[Organization] | type[Person], search: str) -> Q | None:
+    """Records whose email, phone (in any format typed) or business ID is `search`, further
+    emails and phones included; None when `search` is none of these."""
+    condition: Q | None = None
+    if "@" in search:
+        condition = contact_details.with_email(model, [search.strip().lower()])
+    elif phones := phone_search_keys(search, regions=_phone_regions()):
+        condition = contact_details.with_phone(model, phones)
+    if model is Organization:
+        with contextlib.suppress(ValidationError):  # not a business ID: the other keys remain
+            by_id = Q(business_id_key=parse_business_id(search).match_key)
+            condition = by_id if condition is None else condition | by_id
     return condition
+
+
+def _text_filter(model: type[Organization] | type[Person], search: str) -> Q:
+    condition = Q(name_folded__contains=fold(search))
+    keys = _key_filter(model, search)
+    return condition if keys is None else condition | keys
 
 
 def organization_rows(
@@ -80,10 +94,7 @@ def organization_rows(
     rows = Organization.objects.filter(access.visible(user, Organization))
     rows = rows.select_related("owner", "industry")
     if search:
-        condition = _text_filter(search)
-        with contextlib.suppress(ValidationError):  # not a business ID: the other keys remain
-            condition |= Q(business_id_key=parse_business_id(search).match_key)
-        rows = rows.filter(condition)
+        rows = rows.filter(_text_filter(Organization, search))
     if owner:
         rows = rows.filter(owner_id=owner)
     if relationship:
@@ -148,7 +159,7 @@ def person_rows(
     (primary first) in organizations that are not in the trash."""
     rows = Person.objects.filter(access.visible(user, Person)).select_related("owner")
     if search:
-        rows = rows.filter(_text_filter(search, phone_fields=("phone", "mobile")))
+        rows = rows.filter(_text_filter(Person, search))
     if owner:
         rows = rows.filter(owner_id=owner)
     if tag:
@@ -180,6 +191,7 @@ def organization_overview(organization: Organization) -> dict[str, Any]:
         "key_figures": KeyFigure.objects.filter(organization=organization).order_by("-year")[:5],
         "relationship_types": organization.relationship_types.all(),
         "tags": organization.tags.all(),
+        "contact_details": organization.contact_details.all(),
     }
 
 
@@ -189,11 +201,21 @@ def person_overview(person: Person) -> dict[str, Any]:
         .select_related("organization")
         .order_by("end_date", "-is_primary")
     )
-    return {"memberships": memberships, "tags": person.tags.all()}
+    return {
+        "memberships": memberships,
+        "tags": person.tags.all(),
+        "contact_details": person.contact_details.all(),
+    }
 
 
 def organization_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:
-    rows = organization_list(user=user, search=query).rows[:limit]
+    """The header search: names ranked exact, prefix, contains, then typos (core.search)."""
+    rows = global_search.ranked(
+        organization_rows(user=user),
+        query=query,
+        limit=limit,
+        keys=_key_filter(Organization, query),
+    )
     return [
         SearchHit(o.name, " · ".join(filter(None, [o.city, o.business_id])), o.get_absolute_url())
         for o in rows
@@ -201,7 +223,9 @@ def organization_search_hits(user: User, query: str, limit: int) -> list[SearchH
 
 
 def person_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:
-    rows = person_list(user=user, search=query).rows[:limit]
+    rows = global_search.ranked(
+        person_rows(user=user), query=query, limit=limit, keys=_key_filter(Person, query)
+    )
     return [
         SearchHit(
             p.full_name,
@@ -230,3 +254,24 @@ def owned_people(user: User) -> QuerySet[Person]:
         .annotate(customer=Subquery(current.values("organization_id")[:1]))
         .order_by("last_name", "first_name", "pk")
     )
+
+
+def people_by_email(addresses: list[str]) -> dict[str, list[Person]]:
+    """People by each of `addresses` (lowercased) that is their primary or a further email,
+    oldest first: how inbound mail finds its senders and recipients."""
+    wanted = {address.lower() for address in addresses if address}
+    if not wanted:
+        return {}
+    further = PersonContactDetail.objects.filter(kind=contact_details.EMAIL, value__in=wanted)
+    people = (
+        Person.objects.filter(contact_details.with_email(Person, wanted))
+        .select_related("owner", "owner__role")
+        .prefetch_related(Prefetch("contact_details", queryset=further, to_attr="matched_emails"))
+        .order_by("id")
+    )
+    found: dict[str, list[Person]] = {}
+    for person in people:
+        own = {person.email.lower(), *(d.value for d in person.matched_emails)}  # type: ignore[attr-defined]
+        for address in sorted(own & wanted):
+            found.setdefault(address, []).append(person)
+    return found

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 
 from sampo.accounts.access import require_admin
 from sampo.accounts.models import User
-from sampo.contacts import access
+from sampo.contacts import access, contact_details
 from sampo.contacts.duplicates import Match, organization_matches, person_matches
 from sampo.contacts.models import (
     KeyFigure,
@@ -104,6 +104,33 @@ def _normalize_person(values: dict[str, Any], current: Person | None = None) -> 
 normalize_organization_values = _normalize_organization
 normalize_person_values = _normalize_person
 
+DETAILS = "contact_details"
+
+
+def _split_details(
+    model: type[Organization] | type[Person],
+    values: dict[str, Any],
+    current: Organization | Person | None = None,
+) -> tuple[dict[str, Any], list[contact_details.Detail] | None]:
+    """`values` without their further emails and phones (rows of kind, value, label, primary),
+    and those normalized; None when the caller did not give them (they stay as they are). A
+    further value made primary has traded places with the column's value in the plain values."""
+    plain = {k: v for k, v in values.items() if k != DETAILS}
+    if values.get(DETAILS) is None:
+        return plain, None
+    country = plain.get("country") or (current.country if current else "") or "FI"
+    details = contact_details.normalize(values[DETAILS], model=model, region=country)
+    if current is not None:
+        for column in contact_details.primary_columns(model):
+            plain.setdefault(column, getattr(current, column))
+    return plain, details
+
+
+def _details_writer(details: list[contact_details.Detail] | None) -> Any:
+    if details is None:
+        return None
+    return lambda record: contact_details.write(record, details)
+
 
 def organization_create(
     *, actor: User | None, values: dict[str, Any], allow_duplicate: bool = False
@@ -111,20 +138,37 @@ def organization_create(
     """`actor` None is the operator (demo loader, command line)."""
     if actor is not None:
         access.require_create(actor)
+    values, details = _split_details(Organization, values)
     plain, m2m = _split_m2m(_normalize_organization(values), ORGANIZATION_M2M)
+    if details:
+        details = contact_details.promote(Organization, plain, details)
     if not allow_duplicate:
         matches = organization_matches(
             name=plain.get("name", ""),
             business_id=plain.get("business_id", ""),
-            email=plain.get("email", ""),
-            phone=plain.get("phone", ""),
+            emails=_all_of(contact_details.EMAIL, plain, ("email", "billing_email"), details),
+            phones=_all_of(contact_details.PHONE, plain, ("phone",), details),
             city=plain.get("city", ""),
             country=plain.get("country", ""),
         )
         if matches:
             raise DuplicateError(matches)
     plain.setdefault("owner", actor)
-    return records.record_create(Organization(**plain), actor=actor, m2m=m2m)
+    return records.record_create(
+        Organization(**plain), actor=actor, m2m=m2m, children=_details_writer(details)
+    )
+
+
+def _all_of(
+    kind: str,
+    plain: dict[str, Any],
+    columns: tuple[str, ...],
+    details: list[contact_details.Detail] | None,
+) -> tuple[str, ...]:
+    """Every email (or phone) a new record would have: its columns and further values."""
+    found = [plain.get(column, "") for column in columns]
+    found += [d.value for d in details or [] if d.kind == kind]
+    return tuple(dict.fromkeys(value for value in found if value))
 
 
 def organization_update(
@@ -133,11 +177,18 @@ def organization_update(
     access.require_edit(actor, organization)
     if "country" not in values:
         values = {**values, "country": organization.country}
+    values, details = _split_details(Organization, values, organization)
     normalized = _normalize_organization(values)
+    if details:
+        details = contact_details.promote(Organization, normalized, details)
     if normalized.get("parent") and normalized["parent"].pk == organization.pk:
         raise ValidationError({"parent": _("An organization cannot be its own parent.")})
     return records.record_update(
-        organization, actor=actor, values=normalized, expected_version=expected_version
+        organization,
+        actor=actor,
+        values=normalized,
+        expected_version=expected_version,
+        children=_details_writer(details),
     )
 
 
@@ -156,19 +207,24 @@ def person_create(
 ) -> Person:
     if actor is not None:
         access.require_create(actor, Person)
+    values, details = _split_details(Person, values)
     plain, m2m = _split_m2m(_normalize_person(values), PERSON_M2M)
+    if details:
+        details = contact_details.promote(Person, plain, details)
     if not allow_duplicate:
         matches = person_matches(
             first_name=plain.get("first_name", ""),
             last_name=plain.get("last_name", ""),
-            email=plain.get("email", ""),
-            phones=(plain.get("phone", ""), plain.get("mobile", "")),
+            emails=_all_of(contact_details.EMAIL, plain, ("email",), details),
+            phones=_all_of(contact_details.PHONE, plain, ("phone", "mobile"), details),
         )
         if matches:
             raise DuplicateError(matches)
     plain.setdefault("owner", actor)
     with transaction.atomic():
-        person = records.record_create(Person(**plain), actor=actor, m2m=m2m)
+        person = records.record_create(
+            Person(**plain), actor=actor, m2m=m2m, children=_details_writer(details)
+        )
         if organization is not None:
             Membership.objects.create(
                 person=person, organization=organization, role=role, is_primary=True
@@ -182,11 +238,16 @@ def person_update(
     access.require_edit(actor, person)
     if "country" not in values:
         values = {**values, "country": person.country}
+    values, details = _split_details(Person, values, person)
+    normalized = _normalize_person(values, current=person)
+    if details:
+        details = contact_details.promote(Person, normalized, details)
     return records.record_update(
         person,
         actor=actor,
-        values=_normalize_person(values, current=person),
+        values=normalized,
         expected_version=expected_version,
+        children=_details_writer(details),
     )
 
 

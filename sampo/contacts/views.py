@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sampo.accounts.models import User
 from sampo.contacts import access, exports, panels, selectors, services
+from sampo.contacts.contact_detail_forms import details_formset
 from sampo.contacts.forms import MembershipEndForm, MembershipForm, OrganizationForm, PersonForm
 from sampo.contacts.handovers.selectors import record_handover
-from sampo.contacts.models import Industry, Person, RelationshipType, Tag
+from sampo.contacts.models import Industry, Organization, Person, RelationshipType, Tag
 from sampo.core.audit import audit_export, audit_record
 from sampo.core.records import StaleEditError
 from sampo.lib.forms import add_service_error
@@ -152,28 +153,30 @@ def _save_with_duplicate_guard(
         return None, []
 
 
-def _values(form: Any) -> dict[str, Any]:
+def _values(form: Any, details: Any) -> dict[str, Any]:
     skip = {"version", "organization", "role"}
-    return {k: v for k, v in form.cleaned_data.items() if k not in skip}
+    values = {k: v for k, v in form.cleaned_data.items() if k not in skip}
+    return {**values, services.DETAILS: details.rows()}
 
 
 @require_http_methods(["GET", "POST"])
 def organization_new(request: AuthedRequest) -> HttpResponse:
     access.require_create(request.user)
     form = OrganizationForm(request.POST or None, initial={"owner": request.user})
+    details = details_formset(request.POST or None, model=Organization)
     matches: list[Any] = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and details.accepts():
         organization, matches = _save_with_duplicate_guard(
             request,
             form,
             lambda allow_duplicate: services.organization_create(
-                actor=request.user, values=_values(form), allow_duplicate=allow_duplicate
+                actor=request.user, values=_values(form, details), allow_duplicate=allow_duplicate
             ),
         )
         if organization is not None:
             messages.success(request, _("The organization was added."))
             return redirect("contacts:organization", pk=organization.pk)
-    context = {"form": form, "is_new": True, "matches": matches}
+    context = {"form": form, "details": details, "is_new": True, "matches": matches}
     return render(request, "contacts/organization_form.html", context)
 
 
@@ -183,12 +186,13 @@ def organization_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     form = OrganizationForm(
         request.POST or None, instance=organization, initial={"version": organization.version}
     )
-    if request.method == "POST" and form.is_valid():
+    details = details_formset(request.POST or None, model=Organization, record=organization)
+    if request.method == "POST" and form.is_valid() and details.accepts():
         try:
             services.organization_update(
                 actor=request.user,
                 organization=organization,
-                values=_values(form),
+                values=_values(form, details),
                 expected_version=form.cleaned_data["version"],
             )
         except (ValidationError, StaleEditError) as error:
@@ -196,7 +200,7 @@ def organization_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("contacts:organization", pk=pk)
-    context = {"form": form, "organization": organization}
+    context = {"form": form, "details": details, "organization": organization}
     return render(request, "contacts/organization_form.html", context)
 
 
@@ -240,14 +244,15 @@ def person_new(request: AuthedRequest) -> HttpResponse:
     access.require_create(request.user, Person)
     initial = {"owner": request.user, "organization": _int(request.GET.get("organization"))}
     form = PersonForm(request.POST or None, initial=initial)
+    details = details_formset(request.POST or None, model=Person)
     matches: list[Any] = []
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and details.accepts():
         person, matches = _save_with_duplicate_guard(
             request,
             form,
             lambda allow_duplicate: services.person_create(
                 actor=request.user,
-                values=_values(form),
+                values=_values(form, details),
                 organization=form.cleaned_data.get("organization"),
                 role=form.cleaned_data.get("role", ""),
                 allow_duplicate=allow_duplicate,
@@ -256,7 +261,7 @@ def person_new(request: AuthedRequest) -> HttpResponse:
         if person is not None:
             messages.success(request, _("The person was added."))
             return redirect("contacts:person", pk=person.pk)
-    context = {"form": form, "is_new": True, "matches": matches}
+    context = {"form": form, "details": details, "is_new": True, "matches": matches}
     return render(request, "contacts/person_form.html", context)
 
 
@@ -264,12 +269,13 @@ def person_new(request: AuthedRequest) -> HttpResponse:
 def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     person = access.access_person(request.user, pk, write=True)
     form = PersonForm(request.POST or None, instance=person, initial={"version": person.version})
-    if request.method == "POST" and form.is_valid():
+    details = details_formset(request.POST or None, model=Person, record=person)
+    if request.method == "POST" and form.is_valid() and details.accepts():
         try:
             services.person_update(
                 actor=request.user,
                 person=person,
-                values=_values(form),
+                values=_values(form, details),
                 expected_version=form.cleaned_data["version"],
             )
         except (ValidationError, StaleEditError) as error:
@@ -277,7 +283,8 @@ def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("contacts:person", pk=pk)
-    return render(request, "contacts/person_form.html", {"form": form, "person": person})
+    context = {"form": form, "details": details, "person": person}
+    return render(request, "contacts/person_form.html", context)
 
 
 @require_POST

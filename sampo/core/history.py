@@ -80,7 +80,14 @@ def snapshot(instance: models.Model) -> Snapshot:
     """The tracked state of a saved record, taken before a change."""
     if instance.pk is None:
         return {}
-    return {f.name: _field_state(instance, f) for f in tracked_fields(instance._meta.model)}
+    model = instance._meta.model
+    state = {f.name: _field_state(instance, f) for f in tracked_fields(model)}
+    # Rows that belong to the record (a person's further emails), named by the model in
+    # `history_children`: their text is the value, so a changed row shows as a change.
+    for name in getattr(model, "history_children", ()):
+        items = sorted(str(child) for child in getattr(instance, name).all())
+        state[name] = {"value": items, "label": ", ".join(items)}
+    return state
 
 
 def diff(before: Snapshot, after: Snapshot) -> list[dict[str, Any]]:

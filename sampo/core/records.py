@@ -4,6 +4,7 @@ versioning work the same everywhere."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -34,13 +35,23 @@ def _actor_or_none(actor: Any) -> Any:
     return actor if getattr(actor, "pk", None) else None
 
 
-def record_create(instance: Record, *, actor: Any, m2m: dict[str, Any] | None = None) -> Record:
+def record_create(
+    instance: Record,
+    *,
+    actor: Any,
+    m2m: dict[str, Any] | None = None,
+    children: Callable[[Any], None] | None = None,
+) -> Record:
+    """`children` writes rows that belong to the new record (its further emails), in the same
+    transaction and before the history entry, which then includes them."""
     with transaction.atomic():
         instance.created_by = instance.updated_by = _actor_or_none(actor)
         instance.full_clean(exclude=list(m2m or {}))
         instance.save()
         for name, value in (m2m or {}).items():
             getattr(instance, name).set(value)
+        if children is not None:
+            children(instance)
         history.record_created(instance, actor=actor)
     return instance
 
@@ -51,6 +62,7 @@ def record_update(
     actor: Any,
     values: dict[str, Any],
     expected_version: int | None,
+    children: Callable[[Any], None] | None = None,
 ) -> Versioned:
     """Apply `values` (plain and many-to-many fields) to the row as it is in the database now.
 
@@ -80,6 +92,8 @@ def record_update(
         current.save(update_fields=[*plain, *bookkeeping])
         for name in m2m_names & values.keys():
             getattr(current, name).set(values[name])
+        if children is not None:  # rows of the record, as in record_create
+            children(current)
         history.record_changed(current, actor=actor, before=before)
     return current
 

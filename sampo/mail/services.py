@@ -14,7 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -26,6 +25,7 @@ from sampo.accounts.models import Role, User
 from sampo.activities import services as activities
 from sampo.activities.access import can_log
 from sampo.activities.models import ActivityType
+from sampo.contacts import selectors as contact_selectors
 from sampo.contacts import services as contacts
 from sampo.contacts.models import Organization, Person
 from sampo.core import records
@@ -248,16 +248,8 @@ def email_retry(*, actor: User, message: Message) -> Message:
 
 
 def _people_by_address(addresses: list[str]) -> dict[str, list[Person]]:
-    found: dict[str, list[Person]] = {}
-    people = (
-        Person.objects.annotate(email_lower=Lower("email"))
-        .filter(email_lower__in=addresses)
-        .select_related("owner", "owner__role")
-        .order_by("id")
-    )
-    for person in people:
-        found.setdefault(person.email.lower(), []).append(person)
-    return found
+    # Any of a person's emails counts, their further ones included.
+    return contact_selectors.people_by_email(addresses)
 
 
 def _own_addresses() -> set[str]:
@@ -426,7 +418,7 @@ def email_link(*, actor: User, message: Message, person: Person) -> Message:
             raise ValidationError(_("This person is in the trash."))
         linked = _link_one(message, person, actor)
         address = message.from_address
-        if address and address == person.email.lower():
+        if address and person in contact_selectors.people_by_email([address]).get(address, []):
             others = Message.objects.select_for_update().filter(
                 direction=Message.Direction.INCOMING, activity__isnull=True, from_address=address
             )

@@ -15,6 +15,8 @@ CASCADE_ALLOWED = {
     ("contacts.Membership", "person"),  # a person's job in an organization
     ("contacts.Membership", "organization"),
     ("contacts.KeyFigure", "organization"),  # an organization's figures for a year
+    ("contacts.PersonContactDetail", "person"),  # a person's further emails and phones
+    ("contacts.OrganizationContactDetail", "organization"),
     ("core.HistoryEntry", "content_type"),  # history of a record type that no longer exists
     ("activities.Attachment", "activity"),  # a file kept with an activity
     ("activities.Reminder", "activity"),  # the record that a reminder about it was sent

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sampo.accounts.models import User
 from sampo.contacts.imports.models import ImportKind
-from sampo.contacts.models import COUNTRY_CHOICES, Industry, RelationshipType
+from sampo.contacts.models import COUNTRY_CHOICES, ContactDetail, Industry, RelationshipType
 from sampo.lib.spreadsheets import FORMULA_TRIGGERS
 from sampo.lib.text import fold
 
@@ -53,6 +53,8 @@ ORGANIZATION_TARGETS = [
     Target("billing_postal_code", gettext_lazy("Postal code (billing)")),
     Target("billing_city", gettext_lazy("City (billing)")),
     Target("billing_email", gettext_lazy("Billing email")),
+    Target("more_emails", gettext_lazy("More emails"), "more_emails"),
+    Target("more_phones", gettext_lazy("More phones"), "more_phones"),
     Target("industry", gettext_lazy("Industry code"), "industry"),
     Target("relationship_types", gettext_lazy("Relationship"), "relationship_types"),
     Target("tags", gettext_lazy("Tags"), "tags"),
@@ -69,6 +71,9 @@ PERSON_TARGETS = [
     Target("email", gettext_lazy("Email")),
     Target("phone", gettext_lazy("Phone")),
     Target("mobile", gettext_lazy("Mobile")),
+    Target("more_emails", gettext_lazy("More emails"), "more_emails"),
+    Target("more_phones", gettext_lazy("More phones"), "more_phones"),
+    Target("home_phones", gettext_lazy("Home phone"), "home_phones"),
     Target("street", gettext_lazy("Street address")),
     Target("postal_code", gettext_lazy("Postal code")),
     Target("city", gettext_lazy("City")),
@@ -96,8 +101,12 @@ TARGETS = {
     ImportKind.ORGANIZATIONS: {t.key: t for t in ORGANIZATION_TARGETS},
     ImportKind.PEOPLE: {t.key: t for t in PERSON_TARGETS},
 }
+# Further emails and phones: several columns may go into each (Outlook's "E-mail 2 Address"
+# and "E-mail 3 Address"); a cell may hold several values, each maybe labelled ("home: ...").
+FURTHER = {"more_emails": "email", "more_phones": "phone", "home_phones": "phone"}
 # Targets that are not fields of the record itself.
 NOT_FIELDS = {
+    *FURTHER,
     "source_id",
     "full_name",
     "organization",
@@ -150,6 +159,7 @@ class Lookups:
             self.industries[industry.code] = industry
             for language in LANGUAGES:
                 self.industries.setdefault(fold(getattr(industry, f"name_{language}")), industry)
+        self.detail_labels = _names_in_every_language(list(ContactDetail.Label.choices))
         self.owners: dict[str, User] = {}
         for user in User.objects.filter(is_active=True):
             self.owners.setdefault(fold(user.name), user)
@@ -214,7 +224,20 @@ def split_full_name(text: str) -> tuple[str, str]:
     return first.strip(), last.strip()
 
 
+def _further(text: str, lookups: Lookups, *, label: str = "other") -> list[dict[str, str]]:
+    """'home: a@b.fi; +358 40 123 4567' → the values with their labels (in any language)."""
+    found = []
+    for part in text.replace("\n", ";").split(";"):
+        named, colon, value = part.partition(":")
+        code = lookups.detail_labels.get(fold(named)) if colon else None
+        found.append({"label": code or label, "value": (value if code else part).strip()})
+    return [item for item in found if item["value"]]
+
+
 CONVERTERS: dict[str, Callable[[str, Lookups], Any]] = {
+    "more_emails": _further,
+    "more_phones": _further,
+    "home_phones": lambda text, lookups: _further(text, lookups, label="home"),
     "country": _country,
     "language": _language,
     "owner": _owner,

@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from sampo.contacts import exports
-from sampo.contacts.imports.fields import LANGUAGES, NOT_FIELDS, targets
+from sampo.contacts.imports.fields import FURTHER, LANGUAGES, NOT_FIELDS, targets
 from sampo.contacts.imports.models import ImportKind
 from sampo.contacts.models import Organization, Person
 from sampo.lib.text import fold
@@ -43,6 +43,14 @@ _COMMON = {
     "lisätiedot, huomiot, huomautukset, kuvaus, megjegyzés, megjegyzések, leírás",
     "source_id": "id, source id, external id, record id, tunniste, id-tunnus, ulkoinen id, "
     "azonosító, külső azonosító",
+    "more_emails": "more emails, other emails, other email, email 2, email 3, e-mail 2, "
+    "e-mail 3, e-mail 2 address, e-mail 3 address, e-mail 2 - value, e-mail 3 - value, "
+    "email 2 - value, email 3 - value, muut sähköpostit, muu sähköposti, "
+    "sähköposti 2, sähköposti 3, további e-mail címek, egyéb e-mail, e-mail 2 cím",
+    "more_phones": "more phones, other phones, other phone, phone 3 - value, "
+    "phone 4 - value, business phone 2, company main phone, car phone, "
+    "muut puhelinnumerot, muu puhelin, puhelin 2, további telefonszámok, egyéb telefon, "
+    "telefon 2",
 }
 
 ALIASES: dict[str, dict[str, str]] = {
@@ -97,15 +105,18 @@ ALIASES: dict[str, dict[str, str]] = {
         "source id, yrityksen tunnus, yritys id, asiakasnumero, cég azonosító, cégazonosító, "
         "ügyfélszám",
         "role": "role, role in organization, rooli, szerep, szerepkör",
+        "home_phones": "home phone, home phone 2, home telephone, private phone, "
+        "kotipuhelin, kotinumero, otthoni telefon, otthoni telefonszám",
         "source_id": _COMMON["source_id"] + ", contact id, person id, henkilön tunnus, "
         "yhteyshenkilön tunnus, személy azonosító",
     },
 }
 
 # The register's own exports, in every language: what they write, the import reads back.
+_FURTHER_COLUMNS = {"More emails": "more_emails", "More phones": "more_phones"}
 _EXPORT_EXTRAS = {
-    ImportKind.ORGANIZATIONS: {"Industry code": "industry"},
-    ImportKind.PEOPLE: {"Current organizations": "organization"},
+    ImportKind.ORGANIZATIONS: {"Industry code": "industry", **_FURTHER_COLUMNS},
+    ImportKind.PEOPLE: {"Current organizations": "organization", **_FURTHER_COLUMNS},
 }
 _NOT_ALIASES = {"industry"}  # the export's industry column holds the name; its code comes first
 
@@ -149,7 +160,7 @@ def guess_mapping(kind: str, headers: list[str]) -> list[str]:
     mapping = []
     for header in headers:
         target = known.get(header_key(header), "")
-        if target in taken:
+        if target in taken and target not in FURTHER:
             target = ""
         taken.add(target)
         mapping.append(target)
@@ -163,7 +174,7 @@ def validate_mapping(kind: str, mapping: list[str]) -> list[str]:
     if unknown:
         raise ValidationError(_("Unknown field “%(field)s”.") % {"field": unknown[0]})
     used = [t for t in mapping if t]
-    twice = sorted({t for t in used if used.count(t) > 1})
+    twice = sorted({t for t in used if used.count(t) > 1 and t not in FURTHER})
     if twice:
         raise ValidationError(
             _("Each field can take one column only; “%(field)s” has several.")

@@ -12,6 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 from django.db.models.functions import Lower
 
+from sampo.contacts import contact_details
 from sampo.contacts.imports.models import ExternalId, ImportKind
 from sampo.contacts.models import Organization, Person
 from sampo.lib.text import fold
@@ -22,9 +23,13 @@ MATCH_KEYS = {
 }
 
 
-def row_keys(kind: str, values: dict[str, Any], source_id: str) -> dict[str, list[str]]:
-    """The keys a row can be found by, normalized as the register stores them."""
+def row_keys(
+    kind: str, values: dict[str, Any], source_id: str, details: list[Any] | tuple[()] = ()
+) -> dict[str, list[str]]:
+    """The keys a row can be found by, normalized as the register stores them; `details` are
+    the row's further emails and phones (contact_details.Detail)."""
     keys: dict[str, list[str]] = defaultdict(list)
+    _add_details(keys, details)
     if source_id:
         keys["source_id"].append(source_id)
     if values.get("email"):
@@ -43,8 +48,14 @@ def row_keys(kind: str, values: dict[str, Any], source_id: str) -> dict[str, lis
     return keys
 
 
+def _add_details(keys: dict[str, list[str]], details: Any) -> None:
+    for detail in details:
+        keys["email" if detail.kind == contact_details.EMAIL else "phone"].append(detail.value)
+
+
 def record_keys(kind: str, record: Any) -> dict[str, list[str]]:
     keys: dict[str, list[str]] = defaultdict(list)
+    _add_details(keys, record.contact_details.all())
     if record.email:
         keys["email"].append(record.email.lower())
     keys["name"].append(record.name_folded)
@@ -122,16 +133,20 @@ class ChunkMatcher:
         condition = Q(pk__in=list(self.source_ids.values()))
         if wanted["email"]:
             condition |= Q(email_lower__in=wanted["email"])
+            condition |= contact_details.having(self.model, contact_details.EMAIL, wanted["email"])
         if wanted["name"]:
             condition |= Q(name_folded__in=wanted["name"])
         if wanted["phone"]:
             condition |= Q(phone__in=wanted["phone"])
             if self.kind == ImportKind.PEOPLE:
                 condition |= Q(mobile__in=wanted["phone"])
+            condition |= contact_details.having(self.model, contact_details.PHONE, wanted["phone"])
         if wanted["business_id"]:
             condition |= Q(business_id_key__in=wanted["business_id"])
         related = ("owner", "industry", "parent") if self.kind == ImportKind.ORGANIZATIONS else ()
-        m2m = ("tags", "relationship_types") if self.kind == ImportKind.ORGANIZATIONS else ("tags",)
+        m2m: tuple[str, ...] = ("contact_details", "tags")
+        if self.kind == ImportKind.ORGANIZATIONS:
+            m2m += ("relationship_types",)
         rows = (
             self.model.objects.annotate(email_lower=Lower("email"))
             .filter(condition)

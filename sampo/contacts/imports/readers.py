@@ -40,6 +40,8 @@ VCARD_HEADERS = [
     "Email",
     "Phone",
     "Mobile",
+    "More emails",
+    "More phones",
     "Street address",
     "Postal code",
     "City",
@@ -212,18 +214,50 @@ def _text(value: object) -> str:
     return str(value or "").strip()
 
 
-def _phones(card: object) -> tuple[str, str]:
+def _kinds(line: object) -> set[str]:
+    params = getattr(line, "params", {})
+    kinds = {kind.lower() for value in params.get("TYPE", []) for kind in value.split(",")}
+    if params.get("PREF"):  # vCard 4.0 says PREF=1; 3.0 says TYPE=pref
+        kinds.add("pref")
+    return kinds
+
+
+def _preferred_first(lines: list[object]) -> list[object]:
+    return sorted(lines, key=lambda line: "pref" not in _kinds(line))
+
+
+def _label(kinds: set[str]) -> str:
+    """A vCard TYPE as the label the import reads ("home: ..."), in English."""
+    for kind, label in (("cell", "mobile"), ("home", "home"), ("work", "work")):
+        if kind in kinds:
+            return label
+    return "other"
+
+
+def _phones(card: object) -> tuple[str, str, str]:
+    """The phone, the mobile and the rest ("home: +358...; other: ...")."""
     phone = mobile = ""
-    for line in getattr(card, "contents", {}).get("tel", []):
-        number = str(line.value).removeprefix("tel:").strip()
-        kinds = {kind.lower() for kind in line.params.get("TYPE", [])}
+    rest = []
+    for line in _preferred_first(getattr(card, "contents", {}).get("tel", [])):
+        number = str(getattr(line, "value", "")).removeprefix("tel:").strip()
+        kinds = _kinds(line)
         if kinds & {"cell", "mobile"} and not mobile:
             mobile = number
-        elif not phone:
+        elif not phone and not kinds & {"home", "cell", "mobile"}:
             phone = number
-        elif not mobile:
-            mobile = number
-    return phone, mobile
+        elif number:
+            rest.append(f"{_label(kinds)}: {number}")
+    return phone, mobile, "; ".join(rest)
+
+
+def _emails(card: object) -> tuple[str, str]:
+    lines = _preferred_first(getattr(card, "contents", {}).get("email", []))
+    values = [(_text(getattr(line, "value", "")), _kinds(line)) for line in lines]
+    values = [(value, kinds) for value, kinds in values if value]
+    if not values:
+        return "", ""
+    rest = "; ".join(f"{_label(kinds)}: {value}" for value, kinds in values[1:])
+    return values[0][0], rest
 
 
 def vcard_row(card: object) -> list[str]:
@@ -235,15 +269,18 @@ def vcard_row(card: object) -> list[str]:
         given, _space, family = full.rpartition(" ")
     address = next(iter(_values(card, "adr")), None)
     org = next(iter(_values(card, "org")), "")
-    phone, mobile = _phones(card)
+    phone, mobile, more_phones = _phones(card)
+    email, more_emails = _emails(card)
     return [
         given,
         family,
         _text(org[0] if isinstance(org, list) and org else org),
         _text(next(iter(_values(card, "title")), "")),
-        _text(next(iter(_values(card, "email")), "")),
+        email,
         phone,
         mobile,
+        more_emails,
+        more_phones,
         _text(getattr(address, "street", "")) if address else "",
         _text(getattr(address, "code", "")) if address else "",
         _text(getattr(address, "city", "")) if address else "",

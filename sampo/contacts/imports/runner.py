@@ -24,7 +24,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from sampo.accounts.models import User
-from sampo.contacts import access
+from sampo.contacts import access, contact_details
 from sampo.contacts.imports import fields as import_fields
 from sampo.contacts.imports.matching import (
     ChunkMatcher,
@@ -59,6 +59,7 @@ class Row:
     errors: list[str] = field(default_factory=list)
     keys: dict[str, list[str]] = field(default_factory=dict)
     city: str = ""
+    details: list[contact_details.Detail] = field(default_factory=list)
 
 
 def _messages(error: ValidationError, model: Any) -> list[str]:
@@ -185,7 +186,12 @@ def parse_row(ctx: ImportContext, number: int, cells: list[str]) -> Row:
             continue
         target = ctx.targets[key]
         try:
-            raw[key] = import_fields.convert(target, text, ctx.lookups)
+            value = import_fields.convert(target, text, ctx.lookups)
+            if key in import_fields.FURTHER:  # several columns may add to it
+                value = [{**item, "kind": import_fields.FURTHER[key]} for item in value]
+                raw[key] = [*raw.get(key, []), *value]
+            else:
+                raw[key] = value
         except ValidationError as error:
             row.errors += [f"{capfirst(str(target.label))}: {m}" for m in error.messages]
     row.source_id = str(raw.pop("source_id", ""))[:200]
@@ -195,7 +201,8 @@ def parse_row(ctx: ImportContext, number: int, cells: list[str]) -> Row:
         raw["first_name"], raw["last_name"] = import_fields.split_full_name(full_name)
     row.tags = raw.pop("tags", [])
     row.relationship_types = raw.pop("relationship_types", None)
-    if not raw and not row.errors:
+    further = [item for key in import_fields.FURTHER for item in raw.pop(key, [])]
+    if not raw and not further and not row.errors:
         row.errors.append(_("The row has nothing in the columns chosen for import."))
     normalize = (
         normalize_organization_values
@@ -206,7 +213,12 @@ def parse_row(ctx: ImportContext, number: int, cells: list[str]) -> Row:
         row.values = normalize(raw)
     except ValidationError as error:
         row.errors += _messages(error, ctx.model)
-    row.keys = row_keys(ctx.kind, row.values, row.source_id)
+    try:
+        region = row.values.get("country") or raw.get("country") or "FI"
+        row.details = contact_details.normalize(further, model=ctx.model, region=region)
+    except ValidationError as error:
+        row.errors += [m for errors in error.message_dict.values() for m in errors]
+    row.keys = row_keys(ctx.kind, row.values, row.source_id, row.details)
     row.city = fold(row.values.get("city", ""))
     return row
 
@@ -375,7 +387,12 @@ def _plan_update(ctx: ImportContext, row: Row, record: Any, work: ChunkWork) -> 
     changes: dict[str, Any] = {}
     history: list[dict[str, Any]] = []
     values = {k: v for k, v in row.values.items() if k not in DERIVED}
+    # An email or phone the record has as a further one stays that: it is no new primary.
+    columns = contact_details.primary_columns(type(record))
+    further = {(d.kind, d.value) for d in record.contact_details.all()}
     for name, value in values.items():
+        if name in columns and (columns[name], value) in further:
+            continue
         field_ = record._meta.get_field(name)
         new_value = _json(value)
         if getattr(record, field_.attname) == new_value:
@@ -396,6 +413,7 @@ def _plan_update(ctx: ImportContext, row: Row, record: Any, work: ChunkWork) -> 
             history.append(_change(name, _m2m_state(current), _m2m_state(current + added)))
             changes[name] = [[i.pk for i in current], [i.pk for i in current + added]]
             work.m2m[row.number][name] = added
+    _plan_details(record, row, changes, history)
     if changes:
         try:
             record.full_clean(
@@ -408,6 +426,68 @@ def _plan_update(ctx: ImportContext, row: Row, record: Any, work: ChunkWork) -> 
             return False
     work.updates.append((row, record, changes, history))
     return True
+
+
+DETAILS = "contact_details"
+
+
+def _details_state(details: list[Any]) -> dict[str, Any]:
+    items = sorted(str(d) for d in details)
+    return {"value": items, "label": ", ".join(items)}
+
+
+def _plan_details(
+    record: Any, row: Row, changes: dict[str, Any], history: list[dict[str, Any]]
+) -> None:
+    """Further emails and phones the record does not have yet are added (an import never
+    removes one); `changes` keeps [before, after] as [kind, value] pairs for undo."""
+    current = list(record.contact_details.all())
+    taken = {(d.kind, d.value) for d in current}
+    taken |= {
+        (kind, getattr(record, column))
+        for column, kind in contact_details.primary_columns(type(record)).items()
+    }
+    new = []
+    for detail in row.details:
+        if (detail.kind, detail.value) not in taken:
+            taken.add((detail.kind, detail.value))
+            new.append(detail)
+    if not new:
+        return
+    rows = [_detail_row(record, detail, len(current) + i) for i, detail in enumerate(new)]
+    before = [[d.kind, d.value] for d in current]
+    changes[DETAILS] = [before, before + [[d.kind, d.value] for d in new]]
+    history.append(_change(DETAILS, _details_state(current), _details_state(current + rows)))
+    row.details = new
+
+
+def _detail_row(record: Any, detail: Any, position: int) -> Any:
+    model = type(record)
+    return contact_details.detail_model(model)(
+        **{f"{contact_details.owner_field(model)}_id": record.pk},
+        kind=detail.kind,
+        label=detail.label,
+        value=detail.value,
+        position=position,
+    )
+
+
+def _write_details(ctx: ImportContext, records: list[tuple[Row, Any]]) -> None:
+    """One bulk insert for the chunk's new further values; a repeat within a row is dropped
+    (the row's own primary value given again as a further one)."""
+    new = []
+    for row, record in records:
+        primaries = {
+            (kind, getattr(record, column))
+            for column, kind in contact_details.primary_columns(ctx.model).items()
+        }
+        seen: set[tuple[str, str]] = set()
+        for detail in row.details:
+            key = (detail.kind, detail.value)
+            if key not in primaries and key not in seen:
+                seen.add(key)
+                new.append(_detail_row(record, detail, len(seen) - 1))
+    contact_details.detail_model(ctx.model).objects.bulk_create(new, ignore_conflicts=True)
 
 
 def _derive(kind: str, record: Any, values: dict[str, Any]) -> None:
@@ -441,11 +521,17 @@ def _create(ctx: ImportContext, work: ChunkWork) -> None:
         ]
         if row.source_id:
             work.external_ids.append(_external_id(ctx, row.source_id, instance.pk))
-        history.append(_history(ctx, instance, "import_created", _created_changes(instance, m2m)))
+        created_changes = _created_changes(instance, m2m)
+        if row.details:
+            empty = {"value": [], "label": ""}
+            added = [_detail_row(instance, d, i) for i, d in enumerate(row.details)]
+            created_changes.append(_change(DETAILS, empty, _details_state(added)))
+        history.append(_history(ctx, instance, "import_created", created_changes))
         ctx.created_rows[instance.pk] = row.number
         work.results[row.number] = _result(ctx, row, Outcome.CREATED, record_id=instance.pk)
     Membership.objects.bulk_create(memberships)
     HistoryEntry.objects.bulk_create(history)
+    _write_details(ctx, list(zip((row for row, _unsaved in work.creates), instances, strict=True)))
 
 
 def _created_changes(instance: Any, m2m: dict[str, list[Any]]) -> list[dict[str, Any]]:
@@ -474,6 +560,7 @@ def _add_m2m(ctx: ImportContext, pk: int, m2m: dict[str, list[Any]]) -> None:
 def _update(ctx: ImportContext, work: ChunkWork) -> None:
     now = timezone.now()
     changed_records = []
+    with_details: list[tuple[Row, Any]] = []
     fields: set[str] = set()
     history = []
     for row, record, changes, history_changes in work.updates:
@@ -487,8 +574,10 @@ def _update(ctx: ImportContext, work: ChunkWork) -> None:
         record.version += 1
         record.updated_by = ctx.actor
         record.updated_at = now
-        fields |= {name for name in changes if name not in ctx.m2m_names}
+        fields |= {name for name in changes if name not in ctx.m2m_names and name != DETAILS}
         _add_m2m(ctx, record.pk, work.m2m.get(row.number, {}))
+        if DETAILS in changes:
+            with_details.append((row, record))
         changed_records.append(record)
         history.append(_history(ctx, record, "import_updated", history_changes))
         work.results[row.number] = _result(
@@ -505,6 +594,7 @@ def _update(ctx: ImportContext, work: ChunkWork) -> None:
             changed_records,
             [*fields, *derived, "version", "updated_by", "updated_at"],
         )
+    _write_details(ctx, with_details)
     HistoryEntry.objects.bulk_create(history)
 
 

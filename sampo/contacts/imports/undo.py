@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from sampo.accounts.access import require_admin
 from sampo.accounts.models import User
+from sampo.contacts import contact_details
 from sampo.contacts.imports.models import ExternalId, ImportBatch, ImportKind, ImportRow
 from sampo.contacts.models import Membership, Organization, Person, Tag
 from sampo.contacts.services import normalize_organization_values, normalize_person_values
@@ -125,6 +126,9 @@ def _restore(model: Any, row: ImportRow, actor: User, result: UndoResult) -> Non
     history = []
     plain: dict[str, Any] = {}
     for name, (old, imported) in row.changes.items():
+        if name == "contact_details":
+            history += _remove_added_details(record, old, imported)
+            continue
         field_ = _field(model, name)
         if field_.many_to_many:
             current = set(getattr(record, field_.name).values_list("pk", flat=True))
@@ -156,6 +160,21 @@ def _restore(model: Any, row: ImportRow, actor: User, result: UndoResult) -> Non
             actor=actor,
         )
         result.restored += 1
+
+
+def _remove_added_details(record: Any, old: list[Any], imported: list[Any]) -> list[Any]:
+    """The further emails and phones the import added, if the record still has them."""
+    added = [pair for pair in imported if pair not in old]
+    rows = contact_details.of(record)
+    before = sorted(str(d) for d in rows)
+    for kind, value in added:
+        rows.filter(kind=kind, value=value).delete()
+    after = sorted(str(d) for d in contact_details.of(record))
+    if before == after:
+        return []
+    change = _change("contact_details", before, after)
+    change.update(old_label=", ".join(before), new_label=", ".join(after))
+    return [change]
 
 
 def _field(model: Any, attname: str) -> Any:

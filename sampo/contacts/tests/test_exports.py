@@ -346,3 +346,48 @@ def test_the_export_menu_follows_a_filter_changed_in_place(client, seller):
 
     assert 'id="export-menu" hx-swap-oob="true"' in html
     assert 'href="/people/export.vcf?q=kallio"' in html
+
+
+def _further_person(seller):
+    return services.person_create(
+        actor=seller,
+        values={
+            "first_name": "Anna",
+            "last_name": "Kallio",
+            "email": "anna@tyo.example",
+            "mobile": "040 111 2222",
+            "contact_details": [
+                {"kind": "email", "label": "home", "value": "anna@koti.example"},
+                {"kind": "phone", "label": "home", "value": "09 123 4567"},
+                {"kind": "phone", "label": "other", "value": "+36 1 234 5678"},
+            ],
+        },
+    )
+
+
+def test_the_csv_export_holds_the_further_emails_and_phones_with_their_labels(client, seller):
+    _further_person(seller)
+    client.force_login(seller)
+
+    content = _content(client.get("/people/export.csv")).decode("utf-8-sig")
+
+    (row,) = csv.DictReader(io.StringIO(content), delimiter=";")
+    assert row["Email"] == "anna@tyo.example"
+    assert row["More emails"] == "home: anna@koti.example"
+    assert row["More phones"] == "home: 09 1234567; other: +36 1 234 5678"
+
+
+def test_the_vcard_export_writes_every_email_and_phone_the_primary_ones_preferred(client, seller):
+    _further_person(seller)
+    client.force_login(seller)
+
+    (card,) = _cards(client.get("/people/export.vcf"))
+
+    emails = [(e.value, e.params.get("TYPE"), e.params.get("PREF")) for e in card.contents["email"]]
+    phones = [(t.value, t.params.get("TYPE"), t.params.get("PREF")) for t in card.contents["tel"]]
+    assert emails == [("anna@tyo.example", None, ["1"]), ("anna@koti.example", ["home"], None)]
+    assert phones == [
+        ("tel:+358401112222", ["cell"], ["1"]),
+        ("tel:+35891234567", ["home"], None),
+        ("tel:+3612345678", None, None),
+    ]

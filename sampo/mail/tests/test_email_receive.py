@@ -152,3 +152,24 @@ def test_it_links_every_person_who_shares_an_address(customer, seller):
 
     assert message.activity is not None
     assert set(message.activity.people.all()) == {customer, twin}
+
+
+def test_it_matches_a_sender_by_a_further_email_of_theirs(seller, organization):
+    person = contacts.person_create(
+        actor=seller,
+        values={
+            "first_name": "Maija",
+            "last_name": "Lehtonen",
+            "email": "maija@toinen.example",
+            "contact_details": [
+                {"kind": "email", "label": "work", "value": "Maija.Lehtonen@Virtanen.example"}
+            ],
+        },
+        organization=organization,
+    )
+
+    message = email_receive(raw_bytes=samples.simple()).message
+
+    assert message.activity is not None
+    assert list(message.activity.people.all()) == [person]
+    assert message.participants.get(role="from").person == person

@@ -185,3 +185,66 @@ def test_a_user_who_may_not_add_records_may_not_import(viewer, kind):
 
     with pytest.raises(PermissionDenied):
         run_import(viewer, kind, [["Nimi", "Sukunimi"], ["A", "B"]])
+
+
+def test_it_imports_further_emails_and_phones_from_several_columns(seller):
+    batch = run_import(
+        seller,
+        "people",
+        [
+            ["First Name", "Last Name", "E-mail Address", "E-mail 2 Address", "Home Phone",
+             "Business Phone 2"],
+            ["Anna", "Kallio", "anna@tyo.example", "Anna@Koti.example; vanha: x", "09 123 4567",
+             "koti: 09 765 4321"],
+            ["Ville", "Laine", "", "ville@koti.example", "", ""],
+        ],
+    )  # fmt: skip
+
+    assert outcomes(batch) == [(2, "failed"), (3, "created")]
+    assert "“vanha: x” is not a valid email address." in batch.rows.get(row_number=2).message
+    ville = Person.objects.get(last_name="Laine")
+    assert list(ville.contact_details.values_list("kind", "label", "value")) == [
+        ("email", "other", "ville@koti.example")
+    ]
+
+
+def test_a_further_email_finds_the_record_to_update_and_adds_only_what_is_new(seller):
+    person = services.person_create(
+        actor=seller,
+        values={
+            "last_name": "Kallio",
+            "email": "anna@tyo.example",
+            "contact_details": [{"kind": "email", "label": "home", "value": "anna@koti.example"}],
+        },
+    )
+
+    batch = run_import(
+        seller,
+        "people",
+        [
+            ["Last name", "Email", "More emails", "Home phone"],
+            ["Kallio", "anna@koti.example", "anna@tyo.example", "09 123 4567"],
+        ],
+        match=["email"],
+    )
+
+    assert outcomes(batch) == [(2, "updated")]
+    assert Person.objects.count() == 1
+    assert sorted(person.contact_details.values_list("label", "value")) == [
+        ("home", "+35891234567"),
+        ("home", "anna@koti.example"),
+    ]
+    person.refresh_from_db()
+    assert person.email == "anna@tyo.example", "a matched value does not replace the primary"
+
+
+def test_the_guard_skips_a_row_whose_further_phone_belongs_to_someone(seller):
+    services.person_create(actor=seller, values={"last_name": "Kallio", "mobile": "040 111 2222"})
+
+    batch = run_import(
+        seller,
+        "people",
+        [["Last name", "Email", "More phones"], ["Virta", "v@virta.example", "+358 40 111 2222"]],
+    )
+
+    assert outcomes(batch) == [(2, "duplicate")]

@@ -91,3 +91,31 @@ def test_an_undone_import_cannot_be_undone_twice(seller, admin):
 
     with pytest.raises(ValidationError):
         imports.import_undo(actor=admin, batch=batch)
+
+
+def test_undo_removes_the_further_emails_and_phones_an_import_added(seller, admin):
+    matti = services.person_create(
+        actor=seller,
+        values={
+            "last_name": "Virtanen",
+            "email": "matti@virtanen.fi",
+            "contact_details": [{"kind": "email", "label": "home", "value": "matti@koti.fi"}],
+        },
+    )
+    before = snapshot(Person.objects.get(pk=matti.pk))
+    batch = run_import(
+        seller,
+        "people",
+        [["Email", "Last name", "More emails", "Home phone"],
+         ["matti@virtanen.fi", "Virtanen", "matti@koti.fi; m@vanha.fi", "09 123 4567"]],
+        match=["email"],
+    )  # fmt: skip
+    assert sorted(matti.contact_details.values_list("value", flat=True)) == [
+        "+35891234567",
+        "m@vanha.fi",
+        "matti@koti.fi",
+    ]
+
+    imports.import_undo(actor=admin, batch=batch)
+
+    assert snapshot(Person.objects.get(pk=matti.pk)) == before

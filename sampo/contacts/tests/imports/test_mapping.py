@@ -125,6 +125,8 @@ def test_it_maps_every_column_of_its_own_people_export_in_each_language(db, lang
         "email",
         "phone",
         "mobile",
+        "more_emails",
+        "more_phones",
         "city",
         "country",
         "preferred_language",
@@ -142,3 +144,23 @@ def test_it_refuses_a_mapping_without_the_name(db):
         validate_mapping("organizations", ["email", ""])
     with pytest.raises(ValidationError, match="several"):
         validate_mapping("people", ["last_name", "last_name"])
+
+
+def test_several_columns_may_go_into_the_further_emails_and_phones(db):
+    outlook = ["First Name", "Last Name", "E-mail Address", "E-mail 2 Address", "E-mail 3 Address"]
+    outlook += ["Business Phone", "Business Phone 2", "Home Phone", "Mobile Phone"]
+    google = ["Given Name", "Family Name", "E-mail 1 - Value", "E-mail 2 - Value"]
+
+    assert guess_mapping("people", outlook) == [
+        "first_name",
+        "last_name",
+        "email",
+        "more_emails",
+        "more_emails",
+        "phone",
+        "more_phones",
+        "home_phones",
+        "mobile",
+    ]
+    assert guess_mapping("people", google)[2:] == ["email", "more_emails"]
+    assert validate_mapping("people", ["last_name", "more_emails", "more_emails"])

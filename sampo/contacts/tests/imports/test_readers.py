@@ -83,6 +83,24 @@ VCARD_4 = (
 )
 
 
+def test_it_reads_several_emails_and_phones_of_a_vcard_the_preferred_one_first():
+    card = (
+        "BEGIN:VCARD\r\nVERSION:4.0\r\nN:Nagy;Eszter;;;\r\nFN:Nagy Eszter\r\n"
+        "EMAIL;TYPE=home:eszter@otthon.example\r\nEMAIL;PREF=1;TYPE=work:eszter@ceg.example\r\n"
+        "EMAIL:e.nagy@regi.example\r\nTEL;VALUE=uri;TYPE=work:tel:+3612345678\r\n"
+        "TEL;VALUE=uri;TYPE=cell:tel:+36301234567\r\nTEL;VALUE=uri;TYPE=home:tel:+3619876543\r\n"
+        "TEL;VALUE=uri;TYPE=cell:tel:+36709876543\r\nEND:VCARD\r\n"
+    )
+
+    table = read_table(card.encode(), "eszter.vcf")
+
+    row = dict(zip(table.headers, table.rows[0], strict=True))
+    assert row["Email"] == "eszter@ceg.example"
+    assert row["More emails"] == "home: eszter@otthon.example; other: e.nagy@regi.example"
+    assert (row["Phone"], row["Mobile"]) == ("+3612345678", "+36301234567")
+    assert row["More phones"] == "home: +3619876543; mobile: +36709876543"
+
+
 def test_it_reads_vcard_3_and_4_into_person_columns():
     table = read_table((VCARD_3 + VCARD_4).encode(), "contacts.vcf")
 

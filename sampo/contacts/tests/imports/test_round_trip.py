@@ -31,9 +31,10 @@ PERSON_FIELDS = [
     "preferred_language",
     "owner",
     "tags",
+    "contact_details",
 ]
 # Everything a user edits on an organization comes back.
-ORGANIZATION_FIELDS = list(OrganizationForm.Meta.fields)
+ORGANIZATION_FIELDS = [*OrganizationForm.Meta.fields, "contact_details"]
 
 
 def _state(record, names):
@@ -78,6 +79,11 @@ def test_people_exported_and_imported_again_are_the_same(seller, teammate, fmt, 
             "job_title": "=Johtaja",
             "owner": teammate,
             "tags": [vip],
+            "contact_details": [
+                {"kind": "email", "label": "home", "value": "matti@koti.example"},
+                {"kind": "email", "label": "other", "value": "mv@vanha.example"},
+                {"kind": "phone", "label": "home", "value": "09 123 4567"},
+            ],
         },
         organization=organization,
     )
@@ -129,9 +135,14 @@ def test_organizations_exported_and_imported_again_are_the_same(seller, admin):
             "tags": [Tag.objects.create(name="Rakennus")],
             "industry": None,
             "country": "FI",
+            "contact_details": [
+                {"kind": "email", "label": "billing", "value": "ostolaskut@virtanen.fi"},
+                {"kind": "phone", "label": "mobile", "value": "+36 30 123 4567"},
+            ],
         },
     )
     before = [_state(o, ORGANIZATION_FIELDS) for o in Organization.objects.all()]
+    assert len(before[0]["contact_details"]) == 2
     content = _export("organizations", seller, "xlsx", "fi")
     _hard_delete(Organization)
 

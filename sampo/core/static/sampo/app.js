@@ -63,5 +63,26 @@
     }
   });
 
+  // A formset's "add a row" button: a copy of its empty row, numbered after the last one.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-formset-add]");
+    if (!button) {
+      return;
+    }
+    var formset = button.closest("[data-formset]");
+    var total = formset.querySelector("input[name$='-TOTAL_FORMS']");
+    var template = formset.querySelector("template[data-formset-empty]");
+    var number = parseInt(total.value, 10);
+    var holder = document.createElement("div");
+    holder.innerHTML = template.innerHTML.replace(/__prefix__/g, String(number));
+    var row = holder.firstElementChild;
+    formset.querySelector("[data-formset-rows]").appendChild(row);
+    total.value = String(number + 1);
+    var first = row.querySelector("input[type=text], input:not([type]), select");
+    if (first) {
+      first.focus();
+    }
+  });
+
   document.documentElement.classList.add("js");
 })();
