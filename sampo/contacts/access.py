@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from sampo.accounts.models import Role, User
@@ -38,6 +39,19 @@ def can_edit(user: User, record: Organization | Person) -> bool:
             user_id=record.owner_id, team__leader=user, team__deleted_at__isnull=True
         ).exists()
     return False
+
+
+def editable(user: User) -> Q:
+    """`can_edit` as a condition, for changing many records at once (bulk actions)."""
+    if not can_create(user):
+        return Q(pk__in=[])
+    if user.is_admin:
+        return Q()
+    condition = Q(owner_id=user.pk)
+    if user.role.code == Role.SALES_MANAGER:
+        led = User.teams.through.objects.filter(team__leader=user, team__deleted_at__isnull=True)
+        condition |= Q(owner_id__in=led.values("user_id"))
+    return condition
 
 
 def require_create(user: User) -> None:

@@ -70,6 +70,20 @@ def can_edit(user: User, opportunity: Opportunity) -> bool:
     ).exists()
 
 
+def editable(user: User) -> Q:
+    """`can_edit` as a condition, for changing many opportunities at once (bulk actions)."""
+    if not can_create(user):
+        return Q(pk__in=[])
+    if user.is_admin:
+        return Q()
+    condition = Q(owner_id=user.pk)
+    if user.role.code == Role.SALES_MANAGER:
+        led = Team.objects.filter(leader=user, deleted_at__isnull=True).values("pk")
+        members = User.teams.through.objects.filter(team__in=led).values("user_id")
+        condition |= Q(team_id__in=led) | Q(owner_id__in=members)
+    return condition
+
+
 def require_edit(user: User, opportunity: Opportunity) -> None:
     if not can_edit(user, opportunity):
         raise PermissionDenied

@@ -24,6 +24,7 @@ CASCADE_ALLOWED = {
     ("contacts.ImportRow", "batch"),  # what each row of an import became
     ("sales.Stage", "pipeline"),  # a pipeline's steps (deleted only while nothing is in it)
     ("sales.StageChange", "opportunity"),  # an opportunity's path through the stages
+    ("lists.DefaultView", "view"),  # a user's choice of a saved view, gone with the view
 }
 
 
