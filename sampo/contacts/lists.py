@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
+from django.http.response import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
 from sampo.accounts.models import User
@@ -22,11 +23,11 @@ def _person_rows(user: User, query: QueryDict) -> Any:
     return selectors.person_rows(user=user, **views.person_filters(query))
 
 
-def _organization_file(rows: Any, fmt: str) -> HttpResponse:
+def _organization_file(rows: Any, fmt: str) -> HttpResponseBase:
     return views.list_file("organizations", rows, fmt)
 
 
-def _person_file(rows: Any, fmt: str) -> HttpResponse:
+def _person_file(rows: Any, fmt: str) -> HttpResponseBase:
     return views.list_file("people", rows, fmt)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -372,7 +373,7 @@ LIST_FILES = {
 }
 
 
-def list_file(list_key: str, rows: Any, fmt: str) -> HttpResponse:
+def list_file(list_key: str, rows: Any, fmt: str) -> HttpResponseBase:
     """A list's rows as a CSV or XLSX download (the export menu and the bulk export)."""
     columns, stem, sheet = LIST_FILES[list_key]
     if fmt == "csv":
@@ -383,28 +384,28 @@ def list_file(list_key: str, rows: Any, fmt: str) -> HttpResponse:
 
 
 @require_GET
-def organization_export_csv(request: AuthedRequest) -> HttpResponse:
+def organization_export_csv(request: AuthedRequest) -> HttpResponseBase:
     access.require_export(request.user)
     rows = selectors.organization_rows(user=request.user, **_organization_filters(request))
     return list_file("organizations", rows, "csv")
 
 
 @require_GET
-def organization_export_xlsx(request: AuthedRequest) -> HttpResponse:
+def organization_export_xlsx(request: AuthedRequest) -> HttpResponseBase:
     access.require_export(request.user)
     rows = selectors.organization_rows(user=request.user, **_organization_filters(request))
     return list_file("organizations", rows, "xlsx")
 
 
 @require_GET
-def person_export_csv(request: AuthedRequest) -> HttpResponse:
+def person_export_csv(request: AuthedRequest) -> HttpResponseBase:
     access.require_export(request.user)
     rows = selectors.person_rows(user=request.user, **_person_filters(request))
     return list_file("people", rows, "csv")
 
 
 @require_GET
-def person_export_xlsx(request: AuthedRequest) -> HttpResponse:
+def person_export_xlsx(request: AuthedRequest) -> HttpResponseBase:
     access.require_export(request.user)
     rows = selectors.person_rows(user=request.user, **_person_filters(request))
     return list_file("people", rows, "xlsx")

@@ -175,7 +175,7 @@ def write_history(
 
 
 class TagsForm(ActionForm):
-    tags = forms.ModelMultipleChoiceField(
+    tags: Any = forms.ModelMultipleChoiceField(
         label=_("Tags"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
@@ -271,7 +271,7 @@ def _remove_tags(actor: User, records: list[Any], tags: list[Any]) -> list[Any]:
 
 
 class OwnerForm(ActionForm):
-    owner = forms.ModelChoiceField(label=_("New owner"), queryset=None)
+    owner: Any = forms.ModelChoiceField(label=_("New owner"), queryset=None)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -327,9 +327,7 @@ def _trash(actor: User, records: list[Any], prepared: None) -> list[Any]:
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
-    write_history(
-        actor, {record: [] for record in records}, action=HistoryEntry.Action.DELETED
-    )
+    write_history(actor, {record: [] for record in records}, action=HistoryEntry.Action.DELETED)
     return records
 
 

@@ -68,9 +68,7 @@ class SavedView(models.Model):
 class DefaultView(models.Model):
     """The view a user's list opens with when they come to it without filters."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     list_key = models.CharField(max_length=40)
     view = models.ForeignKey(SavedView, on_delete=models.CASCADE, related_name="defaults")
 

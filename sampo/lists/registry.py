@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
+from django.http.response import HttpResponseBase
 
 if TYPE_CHECKING:
     from sampo.accounts.models import User
@@ -34,7 +35,7 @@ class ListSpec:
     # Whether the user may change records of this list at all (offers the change actions).
     can_change: Callable[[User], bool]
     # The selected rows as a file in one of `export_formats` ("csv", "xlsx").
-    export: Callable[[QuerySet[Any], str], HttpResponse]
+    export: Callable[[QuerySet[Any], str], HttpResponseBase]
     export_formats: tuple[str, ...] = ("csv", "xlsx")
     extra_actions: tuple[Action, ...] = field(default_factory=tuple)
 

@@ -40,6 +40,5 @@ def menu(*, user: User, list_key: str, current: int | None) -> dict[str, Any]:
         "my_views": mine,
         "shared_views": shared,
         "current_view": current_view,
-        "can_change_current": current_view is not None
-        and access.can_change(user, current_view),
+        "can_change_current": current_view is not None and access.can_change(user, current_view),
     }

@@ -20,12 +20,12 @@ NAME_MAX_LENGTH = SavedView._meta.get_field("name").max_length or 80
 
 def clean_query(raw: str) -> str:
     """The list's query string as a view keeps it: every parameter the list understands (also
-    ones this app does not know, like chosen columns), without the page and empty values."""
+    ones this app does not know, like chosen columns), without the page. Empty values stay:
+    on some lists they mean something ("status=" is any status, not the default open)."""
     kept = QueryDict(mutable=True)
     for key, values in QueryDict(raw.lstrip("?")).lists():
-        non_empty = [value for value in values if value.strip()]
-        if key not in NOT_KEPT and non_empty:
-            kept.setlist(key, non_empty)
+        if key not in NOT_KEPT:
+            kept.setlist(key, values)
     query = kept.urlencode()
     if len(query) > QUERY_MAX_LENGTH:
         raise ValidationError(

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -19,7 +19,7 @@ from sampo.lists.registry import ListSpec, list_spec
 from sampo.lists.toolbar import list_url, view_url
 
 # Ticked rows come from one page (50 rows); anything beyond this is not from our form.
-MAX_IDS = 1000
+MAX_IDS = 500
 # The confirmation page counts the selection up to here, then says "more than".
 COUNT_UP_TO = 10_000
 SHOWN_BY_NAME = 5
@@ -30,7 +30,7 @@ SHOWN_BY_NAME = 5
 def _view_of(request: AuthedRequest, key: str, pk: int, *, write: bool = False) -> SavedView:
     view = access.access_view(request.user, pk, write=write)
     if view.list_key != key:
-        raise access.Http404
+        raise Http404
     return view
 
 
@@ -130,9 +130,7 @@ def view_delete(request: AuthedRequest, key: str, pk: int) -> HttpResponse:
 def view_default(request: AuthedRequest, key: str, pk: int) -> HttpResponse:
     view = _view_of(request, key, pk)
     make_default = request.POST.get("default") == "1"
-    services.default_view_set(
-        actor=request.user, list_key=key, view=view if make_default else None
-    )
+    services.default_view_set(actor=request.user, list_key=key, view=view if make_default else None)
     if make_default:
         messages.success(
             request, _("The list now opens with the view “%(name)s”.") % {"name": view.name}
@@ -154,6 +152,13 @@ def _selection(request: AuthedRequest) -> bulk.Selection:
         ids=ids,
         everything=request.POST.get("everything") == "1",
     )
+
+
+def _query_or_nothing(raw: str) -> str:
+    try:
+        return services.clean_query(raw)
+    except ValidationError:
+        return ""
 
 
 def _report(request: AuthedRequest, result: bulk.BulkResult | None, trashed: bool) -> None:
@@ -211,7 +216,7 @@ def bulk_action(request: AuthedRequest, key: str) -> HttpResponse:
     """Step one shows the action's form (or the confirmation) for the selection; step two
     (`confirmed`) runs it. An export answers the first step with the file."""
     spec = list_spec(key)
-    back = list_url(spec, services.clean_query(request.POST.get("query", "")[:4000]))
+    back = list_url(spec, _query_or_nothing(request.POST.get("query", "")))
     code = request.POST.get("action", "")
     try:
         selection = _selection(request)

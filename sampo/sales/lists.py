@@ -16,7 +16,8 @@ from typing import Any
 from django import forms
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,7 +33,7 @@ def _rows(user: User, query: QueryDict) -> Any:
     return selectors.opportunity_rows(user=user, filters=views.filters_from(query, list_view=True))
 
 
-def _file(rows: Any, fmt: str) -> HttpResponse:
+def _file(rows: Any, fmt: str) -> HttpResponseBase:
     return views.list_file(rows, fmt)
 
 
@@ -70,7 +71,7 @@ def _with_planned_activity(records: list[Opportunity]) -> set[int]:
         regarding_id__in=[record.pk for record in records],
         status=Activity.Status.PLANNED,
     )
-    return {int(pk) for pk in planned.values_list("regarding_id", flat=True)}
+    return {pk for pk in planned.values_list("regarding_id", flat=True) if pk is not None}
 
 
 def _move(actor: User, records: list[Opportunity], stage: Stage) -> list[Opportunity]:

@@ -12,8 +12,8 @@ from sampo.contacts import panels
 from sampo.core import events, navigation, schedules, search, trash
 from sampo.lists import registry as lists
 from sampo.sales import access, selectors
-from sampo.sales.lists import OPPORTUNITIES
 from sampo.sales.forms import QuickCreateForm
+from sampo.sales.lists import OPPORTUNITIES
 from sampo.sales.models import Opportunity
 
 

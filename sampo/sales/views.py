@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -289,7 +290,7 @@ def opportunity_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "sales/opportunity_list.html", context)
 
 
-def list_file(rows: Any, fmt: str) -> HttpResponse:
+def list_file(rows: Any, fmt: str) -> HttpResponseBase:
     """Opportunities as a CSV or XLSX download (the export menu and the bulk export)."""
     columns = exports.OPPORTUNITY_COLUMNS
     if fmt == "csv":
@@ -297,19 +298,19 @@ def list_file(rows: Any, fmt: str) -> HttpResponse:
         response = StreamingHttpResponse(
             in_current_locale(lines), content_type="text/csv; charset=utf-8"
         )
-        return _download(response, "opportunities", "csv")  # type: ignore[no-any-return]
+        return _download(response, "opportunities", "csv")
     content = write_xlsx(exports.table(columns, rows), exports.headers(columns), _("Opportunities"))
-    return _download(HttpResponse(content, content_type=XLSX_TYPE), "opportunities", "xlsx")  # type: ignore[no-any-return]
+    return _download(HttpResponse(content, content_type=XLSX_TYPE), "opportunities", "xlsx")
 
 
 @require_GET
-def export_csv(request: AuthedRequest) -> HttpResponse:
+def export_csv(request: AuthedRequest) -> HttpResponseBase:
     rows = selectors.opportunity_rows(user=request.user, filters=_filters(request, list_view=True))
     return list_file(rows, "csv")
 
 
 @require_GET
-def export_xlsx(request: AuthedRequest) -> HttpResponse:
+def export_xlsx(request: AuthedRequest) -> HttpResponseBase:
     rows = selectors.opportunity_rows(user=request.user, filters=_filters(request, list_view=True))
     return list_file(rows, "xlsx")
 

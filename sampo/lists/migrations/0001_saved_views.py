@@ -6,57 +6,121 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_user_email_preferences'),
+        ("accounts", "0003_user_email_preferences"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SavedView',
+            name="SavedView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('list_key', models.CharField(max_length=40, verbose_name='list')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('query', models.CharField(blank=True, max_length=2000, verbose_name='filters')),
-                ('sharing', models.CharField(choices=[('personal', 'Only me'), ('team', 'My team'), ('everyone', 'Everyone')], default='personal', max_length=10, verbose_name='shared with')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='saved_views', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team', verbose_name='team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("list_key", models.CharField(max_length=40, verbose_name="list")),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                ("query", models.CharField(blank=True, max_length=2000, verbose_name="filters")),
+                (
+                    "sharing",
+                    models.CharField(
+                        choices=[
+                            ("personal", "Only me"),
+                            ("team", "My team"),
+                            ("everyone", "Everyone"),
+                        ],
+                        default="personal",
+                        max_length=10,
+                        verbose_name="shared with",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="saved_views",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                        verbose_name="team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'saved view',
-                'verbose_name_plural': 'saved views',
-                'ordering': ['name', 'id'],
+                "verbose_name": "saved view",
+                "verbose_name_plural": "saved views",
+                "ordering": ["name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DefaultView',
+            name="DefaultView",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('list_key', models.CharField(max_length=40)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('view', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='defaults', to='lists.savedview')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("list_key", models.CharField(max_length=40)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "view",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="defaults",
+                        to="lists.savedview",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='savedview',
-            index=models.Index(fields=['list_key', 'sharing'], name='saved_view_menu_idx'),
+            model_name="savedview",
+            index=models.Index(fields=["list_key", "sharing"], name="saved_view_menu_idx"),
         ),
         migrations.AddConstraint(
-            model_name='savedview',
-            constraint=models.UniqueConstraint(fields=('owner', 'list_key', 'name'), name='saved_view_name_unique_per_owner'),
+            model_name="savedview",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "list_key", "name"), name="saved_view_name_unique_per_owner"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='savedview',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('sharing', 'team'), ('team__isnull', False)), models.Q(models.Q(('sharing', 'team'), _negated=True), ('team__isnull', True)), _connector='OR'), name='saved_view_team_iff_team_sharing'),
+            model_name="savedview",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("sharing", "team"), ("team__isnull", False)),
+                    models.Q(models.Q(("sharing", "team"), _negated=True), ("team__isnull", True)),
+                    _connector="OR",
+                ),
+                name="saved_view_team_iff_team_sharing",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='defaultview',
-            constraint=models.UniqueConstraint(fields=('user', 'list_key'), name='default_view_one_per_list'),
+            model_name="defaultview",
+            constraint=models.UniqueConstraint(
+                fields=("user", "list_key"), name="default_view_one_per_list"
+            ),
         ),
     ]

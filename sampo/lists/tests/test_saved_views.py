@@ -67,12 +67,16 @@ def test_someone_elses_personal_view_is_not_found(client, seller, teammate):
     assert client.get(f"/lists/people/views/{view.pk}/").status_code == 404
     assert client.get(f"/lists/people/views/{view.pk}/edit/").status_code == 404
     assert client.post(f"/lists/people/views/{view.pk}/delete/").status_code == 404
-    assert client.post(f"/lists/people/views/{view.pk}/default/", {"default": "1"}).status_code == 404
+    assert (
+        client.post(f"/lists/people/views/{view.pk}/default/", {"default": "1"}).status_code == 404
+    )
     assert view not in client.get("/people/?view=").context["my_views"]
     assert SavedView.objects.filter(pk=view.pk).exists()
 
 
-def test_a_team_view_is_seen_by_the_team_only(client, seller, teammate, manager, outsider, sales_team):
+def test_a_team_view_is_seen_by_the_team_only(
+    client, seller, teammate, manager, outsider, sales_team
+):
     view = _team_view(seller, sales_team)
 
     for member in (teammate, manager):
@@ -93,7 +97,9 @@ def test_a_shared_view_is_read_only_for_the_others(client, seller, teammate, sal
         f"/lists/people/views/{view.pk}/edit/", {"name": "Mine now", "sharing": "personal"}
     )
     assert renamed.status_code == 403
-    assert client.post(f"/lists/people/views/{view.pk}/filters/", {"query": "q=x"}).status_code == 403
+    assert (
+        client.post(f"/lists/people/views/{view.pk}/filters/", {"query": "q=x"}).status_code == 403
+    )
     assert client.post(f"/lists/people/views/{view.pk}/delete/").status_code == 403
     view.refresh_from_db()
     assert (view.name, view.query, view.sharing) == ("Team VIPs", "q=virtanen", "team")
@@ -124,7 +130,9 @@ def test_the_owner_renames_reshares_updates_and_deletes(client, seller, sales_te
     assert not SavedView.objects.filter(pk=view.pk).exists()
 
 
-def test_an_admin_may_change_a_shared_view_and_share_with_everyone(client, seller, admin, sales_team):
+def test_an_admin_may_change_a_shared_view_and_share_with_everyone(
+    client, seller, admin, sales_team
+):
     view = _team_view(seller, sales_team)
     sales_team.members.add(admin)
     client.force_login(admin)
@@ -228,4 +236,4 @@ def test_the_list_pages_show_the_views_menu_and_need_no_more_queries_per_view(cl
 
     assert len(eleven) == len(one)
     assert "View 9" in page
-    assert "data-testid=\"bulk-toolbar\"" in page
+    assert 'data-testid="bulk-toolbar"' in page
