@@ -11,6 +11,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -126,7 +127,11 @@ def _render_list(
         **toolbar.list_tools(request, LIST_KEYS[kind]),
     }
     template = f"contacts/{kind}_rows.html" if request.htmx else f"contacts/{kind}_list.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    # The same address answers with the rows only to htmx: the browser's cache must not hand
+    # those rows back as the page when the user comes back to it.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET

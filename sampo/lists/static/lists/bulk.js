@@ -32,9 +32,13 @@
     }
     var count = form.querySelector("[data-bulk-count]");
     if (count) {
-      count.textContent = ticked || (everythingBox && everythingBox.checked)
-        ? count.getAttribute("data-template").replace("%(count)s", everythingBox && everythingBox.checked ? "∞" : String(ticked))
-        : "";
+      if (everythingBox && everythingBox.checked) {
+        count.textContent = count.getAttribute("data-everything");
+      } else if (ticked) {
+        count.textContent = count.getAttribute("data-template").replace("%(count)s", String(ticked));
+      } else {
+        count.textContent = "";
+      }
     }
     form.classList.toggle("has-selection", ticked > 0);
   }
