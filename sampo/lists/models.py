@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 QUERY_MAX_LENGTH = 2000
 
@@ -15,7 +16,7 @@ class SavedView(models.Model):
     class Sharing(models.TextChoices):
         PERSONAL = "personal", _("Only me")
         TEAM = "team", _("My team")
-        EVERYONE = "everyone", _("Everyone")
+        EVERYONE = "everyone", pgettext_lazy("who sees a saved view", "Everyone")
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -40,7 +40,10 @@ def _clean_name(name: str) -> str:
         raise ValidationError({"name": _("Give the view a name.")})
     if len(name) > NAME_MAX_LENGTH:
         raise ValidationError(
-            {"name": _("Keep the name under %(count)s characters.") % {"count": NAME_MAX_LENGTH}}
+            {
+                "name": _("Use at most %(count)s characters for the name.")
+                % {"count": NAME_MAX_LENGTH}
+            }
         )
     return name
 

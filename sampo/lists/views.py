@@ -146,7 +146,9 @@ def view_default(request: AuthedRequest, key: str, pk: int) -> HttpResponse:
 def _selection(request: AuthedRequest) -> bulk.Selection:
     ids = tuple(int(value) for value in request.POST.getlist("ids") if value.isdigit())
     if len(ids) > MAX_IDS:
-        raise ValidationError(_("Too many rows were ticked. Choose “all matching” instead."))
+        raise ValidationError(
+            _("Too many rows were ticked. Select everything that matches the filters instead.")
+        )
     return bulk.Selection(
         query=services.clean_query(request.POST.get("query", "")),
         ids=ids,

@@ -51,7 +51,7 @@ class StageForm(ActionForm):
         queryset=Stage.objects.select_related("pipeline").order_by(
             "pipeline__position", "pipeline__name", "position", "id"
         ),
-        help_text=_("Open opportunities of other pipelines, and leads, stay where they are."),
+        help_text=_("Opportunities of other pipelines, leads and closed ones stay where they are."),
     )
 
     def params(self) -> dict[str, Any]:

@@ -35,7 +35,7 @@
       if (everythingBox && everythingBox.checked) {
         count.textContent = count.getAttribute("data-everything");
       } else if (ticked) {
-        count.textContent = count.getAttribute("data-template").replace("%(count)s", String(ticked));
+        count.textContent = count.getAttribute("data-template").replace("__n__", String(ticked));
       } else {
         count.textContent = "";
       }
