@@ -46,9 +46,9 @@ def test_it_moves_open_opportunities_of_the_pipeline_and_records_each_move(
     assert (by_hand.stage, by_hand.probability) == (stages[2], 70)
     assert Opportunity.objects.get(pk=won.pk).stage == stages[0]
     assert Opportunity.objects.get(pk=elsewhere.pk).pipeline == other_pipeline
-    move = StageChange.objects.filter(opportunity=following).last()
+    move = StageChange.objects.filter(opportunity=following).order_by("id").reverse()[0]
     assert (move.from_stage, move.to_stage, move.changed_by) == (stages[0], stages[2], seller)
-    entry = HistoryEntry.objects.filter(object_id=str(following.pk), action="changed").first()
+    entry = HistoryEntry.objects.get(object_id=str(following.pk), action="changed")
     assert {c["field"] for c in entry.changes} == {"stage", "probability"}
     assert entry.changes[0]["new_label"] == str(stages[2])
 
@@ -100,9 +100,7 @@ def test_it_marks_lost_with_a_reason_and_the_note(client, seller, make_opportuni
         "Budget frozen",
         timezone.localdate(),
     )
-    changed = {
-        c["field"] for c in HistoryEntry.objects.filter(object_id=str(lost.pk)).first().changes
-    }
+    changed = {c["field"] for c in HistoryEntry.objects.filter(object_id=str(lost.pk))[0].changes}
     assert {"status", "lost_reason", "lost_note", "closed_on"} <= changed
 
 
