@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sampo.core",
     "sampo.accounts",
     "sampo.notifications",
+    "sampo.lists",
     "sampo.contacts",
     "sampo.activities",
     "sampo.mail",
@@ -315,6 +316,8 @@ AUDIT_KEEP_DAYS = env_int("SAMPO_AUDIT_KEEP_DAYS", 365)
 IMPORT_MAX_BYTES = env_int("SAMPO_IMPORT_MAX_MB", 50) * 1024 * 1024
 IMPORT_UNDO_HOURS = env_int("SAMPO_IMPORT_UNDO_HOURS", 72)
 IMPORT_FILE_RETENTION_DAYS = env_int("SAMPO_IMPORT_FILE_RETENTION_DAYS", 7)
+# A bulk action on more rows than this runs on the worker, and the user is notified when done.
+BULK_INLINE_LIMIT = env_int("SAMPO_BULK_INLINE_LIMIT", 2000)
 
 # --- Reminders ------------------------------------------------------------------------------
 

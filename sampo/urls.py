@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("sampo.core.urls")),
     path("", include("sampo.accounts.urls")),
     path("", include("sampo.notifications.urls")),
+    path("", include("sampo.lists.urls")),
     path("", include("sampo.contacts.urls")),
     path("", include("sampo.activities.urls")),
     path("", include("sampo.mail.urls")),

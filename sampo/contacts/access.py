@@ -49,6 +49,15 @@ def can_delete(user: User, record: Record) -> bool:
     return rights.allows(user, record, rights.Action.DELETE)
 
 
+def editable(model: type[Record]) -> Any:
+    """`can_edit` as a query condition for the model, for bulk actions on many records."""
+
+    def condition(user: User) -> Q:
+        return rights.rows_q(user, _key(model), rights.Action.EDIT)
+
+    return condition
+
+
 def require_create(user: User, model: type[Record] = Organization) -> None:
     if not can_create(user, model):
         raise PermissionDenied

@@ -4,9 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from sampo.accounts import offboarding, rights
 from sampo.accounts.models import Role
+from sampo.contacts import lists as contact_lists
 from sampo.contacts import selectors
 from sampo.contacts.models import Organization, Person
 from sampo.core import events, navigation, schedules, search, trash
+from sampo.lists import registry as lists
 
 
 def _is_admin(user: object) -> bool:
@@ -86,6 +88,8 @@ search.register(
     search=selectors.organization_search_hits,
     order=10,
 )
+lists.register(contact_lists.ORGANIZATIONS)
+lists.register(contact_lists.PEOPLE)
 search.register(key="people", label=_("People"), search=selectors.person_search_hits, order=20)
 
 from sampo.contacts import demo  # noqa: E402, F401  (registers the demo loader)

@@ -7,11 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sampo.accounts.models import User
@@ -25,6 +28,7 @@ from sampo.core.records import StaleEditError
 from sampo.lib.forms import add_service_error
 from sampo.lib.http import AuthedRequest, as_download, in_current_locale
 from sampo.lib.spreadsheets import iter_csv, write_xlsx
+from sampo.lists import toolbar
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 VCARD_TYPE = "text/vcard; charset=utf-8"
@@ -34,13 +38,19 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _person_filters(request: AuthedRequest) -> dict[str, Any]:
+def person_filters(params: QueryDict) -> dict[str, Any]:
+    """The people list's filters from its query string (also a saved view's or a bulk
+    selection's)."""
     return {
-        "search": request.GET.get("q", "").strip(),
-        "owner": _int(request.GET.get("owner")),
-        "tag": _int(request.GET.get("tag")),
-        "sort": request.GET.get("sort", "name"),
+        "search": params.get("q", "").strip(),
+        "owner": _int(params.get("owner")),
+        "tag": _int(params.get("tag")),
+        "sort": params.get("sort", "name"),
     }
+
+
+def _person_filters(request: AuthedRequest) -> dict[str, Any]:
+    return person_filters(request.GET)
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -51,9 +61,13 @@ def _decimal(value: str | None) -> Decimal | None:
 
 
 def _organization_filters(request: AuthedRequest) -> dict[str, Any]:
-    get = request.GET.get
+    return organization_filters(request.GET)
+
+
+def organization_filters(params: QueryDict) -> dict[str, Any]:
+    get = params.get
     return {
-        **_person_filters(request),
+        **person_filters(params),
         "relationship": _int(get("relationship")),
         "city": get("city", "").strip(),
         "industry": _int(get("industry")),
@@ -76,6 +90,7 @@ def _filter_choices() -> dict[str, Any]:
     }
 
 
+LIST_KEYS = {"organization": "organizations", "person": "people"}
 EXPORT_FORMATS = {
     "organization": ("csv", "xlsx"),
     "person": ("csv", "xlsx", "vcf"),
@@ -111,13 +126,20 @@ def _render_list(
         "can_create": access.can_create(request.user),
         "export_links": _export_links(request, kind),
         **_filter_choices(),
+        **toolbar.list_tools(request, LIST_KEYS[kind]),
     }
     template = f"contacts/{kind}_rows.html" if request.htmx else f"contacts/{kind}_list.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    # The same address answers with the rows only to htmx: the browser's cache must not hand
+    # those rows back as the page when the user comes back to it.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_GET
 def organization_list(request: AuthedRequest) -> HttpResponse:
+    if default := toolbar.default_view_redirect(request, "organizations"):
+        return default
     filters = _organization_filters(request)
     page = selectors.organization_list(
         user=request.user, page=_int(request.GET.get("page")) or 1, **filters
@@ -218,6 +240,8 @@ def organization_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def person_list(request: AuthedRequest) -> HttpResponse:
+    if default := toolbar.default_view_redirect(request, "people"):
+        return default
     filters = _person_filters(request)
     page = selectors.person_list(
         user=request.user, page=_int(request.GET.get("page")) or 1, **filters
@@ -358,44 +382,52 @@ def _xlsx_download(content: bytes, filename: str) -> HttpResponse:
     return as_download(HttpResponse(content, content_type=XLSX_TYPE), filename)
 
 
+LIST_FILES = {
+    "organizations": (exports.ORGANIZATION_COLUMNS, "organizations", _lazy("Organizations")),
+    "people": (exports.PERSON_COLUMNS, "people", _lazy("People")),
+}
+
+
+def list_file(list_key: str, rows: Any, fmt: str) -> HttpResponseBase:
+    """A list's rows as a CSV or XLSX download (the export menu and the bulk export)."""
+    columns, stem, sheet = LIST_FILES[list_key]
+    if fmt == "csv":
+        lines = iter_csv(exports.table(columns, rows), exports.headers(columns))
+        return _csv_download(lines, _filename(stem, "csv"))
+    content = write_xlsx(exports.table(columns, rows), exports.headers(columns), str(sheet))
+    return _xlsx_download(content, _filename(stem, "xlsx"))
+
+
 @require_GET
-def organization_export_csv(request: AuthedRequest) -> StreamingHttpResponse:
+def organization_export_csv(request: AuthedRequest) -> HttpResponseBase:
     access.require_export(request.user)
     audit_export(request, what="organizations", file_format="csv")
     rows = selectors.organization_rows(user=request.user, **_organization_filters(request))
-    columns = exports.ORGANIZATION_COLUMNS
-    lines = iter_csv(exports.table(columns, rows), exports.headers(columns))
-    return _csv_download(lines, _filename("organizations", "csv"))
+    return list_file("organizations", rows, "csv")
 
 
 @require_GET
-def organization_export_xlsx(request: AuthedRequest) -> HttpResponse:
+def organization_export_xlsx(request: AuthedRequest) -> HttpResponseBase:
     access.require_export(request.user)
     audit_export(request, what="organizations", file_format="xlsx")
     rows = selectors.organization_rows(user=request.user, **_organization_filters(request))
-    columns = exports.ORGANIZATION_COLUMNS
-    content = write_xlsx(exports.table(columns, rows), exports.headers(columns), _("Organizations"))
-    return _xlsx_download(content, _filename("organizations", "xlsx"))
+    return list_file("organizations", rows, "xlsx")
 
 
 @require_GET
-def person_export_csv(request: AuthedRequest) -> StreamingHttpResponse:
+def person_export_csv(request: AuthedRequest) -> HttpResponseBase:
     access.require_export(request.user)
     audit_export(request, what="people", file_format="csv")
     rows = selectors.person_rows(user=request.user, **_person_filters(request))
-    columns = exports.PERSON_COLUMNS
-    lines = iter_csv(exports.table(columns, rows), exports.headers(columns))
-    return _csv_download(lines, _filename("people", "csv"))
+    return list_file("people", rows, "csv")
 
 
 @require_GET
-def person_export_xlsx(request: AuthedRequest) -> HttpResponse:
+def person_export_xlsx(request: AuthedRequest) -> HttpResponseBase:
     access.require_export(request.user)
     audit_export(request, what="people", file_format="xlsx")
     rows = selectors.person_rows(user=request.user, **_person_filters(request))
-    columns = exports.PERSON_COLUMNS
-    content = write_xlsx(exports.table(columns, rows), exports.headers(columns), _("People"))
-    return _xlsx_download(content, _filename("people", "xlsx"))
+    return list_file("people", rows, "xlsx")
 
 
 @require_GET

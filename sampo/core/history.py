@@ -56,7 +56,7 @@ def _accessor(field: Any) -> str:
     return str(field.name)
 
 
-def _json_value(value: Any) -> Any:
+def json_value(value: Any) -> Any:
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -70,10 +70,10 @@ def _field_state(instance: models.Model, field: Any) -> dict[str, Any]:
         return {"value": [r.pk for r in related], "label": ", ".join(str(r) for r in related)}
     if field.is_relation:
         related = getattr(instance, field.name)
-        return {"value": _json_value(getattr(instance, field.attname)), "label": str(related or "")}
+        return {"value": json_value(getattr(instance, field.attname)), "label": str(related or "")}
     value = getattr(instance, field.attname)
     label = instance._get_FIELD_display(field) if field.choices else value  # type: ignore[attr-defined]
-    return {"value": _json_value(value), "label": "" if label is None else str(label)}
+    return {"value": json_value(value), "label": "" if label is None else str(label)}
 
 
 def snapshot(instance: models.Model) -> Snapshot:
@@ -107,7 +107,7 @@ def diff(before: Snapshot, after: Snapshot) -> list[dict[str, Any]]:
     return changes
 
 
-def _entry(
+def unsaved_entry(
     instance: models.Model,
     *,
     actor: Any,
@@ -115,7 +115,8 @@ def _entry(
     changes: list[dict[str, Any]] | None = None,
     event: str = "",
 ) -> HistoryEntry:
-    return HistoryEntry.objects.create(
+    """An entry not yet written, for bulk paths that write many with one `bulk_create`."""
+    return HistoryEntry(
         content_type=ContentType.objects.get_for_model(
             instance._meta.model, for_concrete_model=False
         ),
@@ -126,6 +127,19 @@ def _entry(
         changes=changes or [],
         actor=actor if getattr(actor, "pk", None) else None,
     )
+
+
+def _entry(
+    instance: models.Model,
+    *,
+    actor: Any,
+    action: str,
+    changes: list[dict[str, Any]] | None = None,
+    event: str = "",
+) -> HistoryEntry:
+    entry = unsaved_entry(instance, actor=actor, action=action, changes=changes, event=event)
+    entry.save()
+    return entry
 
 
 def record_created(instance: models.Model, *, actor: Any) -> HistoryEntry:

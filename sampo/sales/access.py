@@ -44,6 +44,11 @@ def can_edit(user: User, opportunity: Opportunity) -> bool:
     return rights.allows(user, opportunity, rights.Action.EDIT)
 
 
+def editable(user: User) -> Q:
+    """`can_edit` as a query condition, for changing many opportunities at once (bulk actions)."""
+    return rights.rows_q(user, KEY, rights.Action.EDIT)
+
+
 def require_edit(user: User, opportunity: Opportunity) -> None:
     if not can_edit(user, opportunity):
         raise PermissionDenied

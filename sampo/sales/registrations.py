@@ -12,8 +12,10 @@ from sampo.accounts.models import Role
 from sampo.activities import regarding
 from sampo.contacts import panels
 from sampo.core import events, navigation, schedules, search, trash
+from sampo.lists import registry as lists
 from sampo.sales import access, selectors
 from sampo.sales.forms import QuickCreateForm
+from sampo.sales.lists import OPPORTUNITIES
 from sampo.sales.models import Opportunity
 
 
@@ -32,6 +34,7 @@ def _panel(user: Any, **record: Any) -> dict[str, Any]:
 
 
 navigation.register(label=_("Sales"), url_name="sales:home", order=30)
+lists.register(OPPORTUNITIES)
 navigation.register(
     label=_("Pipelines"),
     url_name="sales:admin_pipelines",

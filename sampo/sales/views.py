@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -24,6 +25,7 @@ from sampo.core.records import StaleEditError
 from sampo.lib.forms import add_service_error
 from sampo.lib.http import AuthedRequest, in_current_locale
 from sampo.lib.spreadsheets import iter_csv, write_xlsx
+from sampo.lists import toolbar
 from sampo.sales import access, exports, selectors, services
 from sampo.sales.forms import (
     LostForm,
@@ -51,21 +53,25 @@ def _date(value: str | None) -> datetime.date | None:
 
 
 def _filters(request: AuthedRequest, *, list_view: bool = False) -> selectors.Filters:
-    status = request.GET.get("status", Opportunity.Status.OPEN)
+    return filters_from(request.GET, list_view=list_view)
+
+
+def filters_from(params: QueryDict, *, list_view: bool = False) -> selectors.Filters:
+    """The board's or the list's filters from a query string (also a saved view's or a bulk
+    selection's)."""
+    status = params.get("status", Opportunity.Status.OPEN)
     return selectors.Filters(
-        search=request.GET.get("q", "").strip(),
-        owner=_int(request.GET.get("owner")),
-        team=_int(request.GET.get("team")),
-        tag=_int(request.GET.get("tag")),
-        pipeline=_int(request.GET.get("pipeline")) if list_view else None,
+        search=params.get("q", "").strip(),
+        owner=_int(params.get("owner")),
+        team=_int(params.get("team")),
+        tag=_int(params.get("tag")),
+        pipeline=_int(params.get("pipeline")) if list_view else None,
         status=status if status in Opportunity.Status.values or status == "" else "open",
-        kind=request.GET.get("kind", "")
-        if request.GET.get("kind") in Opportunity.Kind.values
-        else "",
-        close_after=_date(request.GET.get("close_after")),
-        close_before=_date(request.GET.get("close_before")),
-        mine=request.GET.get("mine") == "1",
-        sort=request.GET.get("sort", ""),
+        kind=params.get("kind", "") if params.get("kind") in Opportunity.Kind.values else "",
+        close_after=_date(params.get("close_after")),
+        close_before=_date(params.get("close_before")),
+        mine=params.get("mine") == "1",
+        sort=params.get("sort", ""),
     )
 
 
@@ -264,6 +270,8 @@ def _export_links(request: AuthedRequest) -> list[tuple[str, str]]:
 
 @require_GET
 def opportunity_list(request: AuthedRequest) -> HttpResponse:
+    if default := toolbar.default_view_redirect(request, "opportunities"):
+        return default
     filters = _filters(request, list_view=True)
     page = selectors.opportunity_list(
         user=request.user, filters=filters, page=_int(request.GET.get("page")) or 1
@@ -277,29 +285,36 @@ def opportunity_list(request: AuthedRequest) -> HttpResponse:
         "today": timezone.localdate(),
         "quick_form": QuickCreateForm(),
         **_filter_choices(),
+        **toolbar.list_tools(request, "opportunities"),
     }
     return render(request, "sales/opportunity_list.html", context)
 
 
-@require_GET
-def export_csv(request: AuthedRequest) -> StreamingHttpResponse:
-    audit_export(request, what="opportunities", file_format="csv")
-    rows = selectors.opportunity_rows(user=request.user, filters=_filters(request, list_view=True))
+def list_file(rows: Any, fmt: str) -> HttpResponseBase:
+    """Opportunities as a CSV or XLSX download (the export menu and the bulk export)."""
     columns = exports.OPPORTUNITY_COLUMNS
-    lines = iter_csv(exports.table(columns, rows), exports.headers(columns))
-    response = StreamingHttpResponse(
-        in_current_locale(lines), content_type="text/csv; charset=utf-8"
-    )
-    return _download(response, "opportunities", "csv")
-
-
-@require_GET
-def export_xlsx(request: AuthedRequest) -> HttpResponse:
-    audit_export(request, what="opportunities", file_format="xlsx")
-    rows = selectors.opportunity_rows(user=request.user, filters=_filters(request, list_view=True))
-    columns = exports.OPPORTUNITY_COLUMNS
+    if fmt == "csv":
+        lines = iter_csv(exports.table(columns, rows), exports.headers(columns))
+        response = StreamingHttpResponse(
+            in_current_locale(lines), content_type="text/csv; charset=utf-8"
+        )
+        return _download(response, "opportunities", "csv")
     content = write_xlsx(exports.table(columns, rows), exports.headers(columns), _("Opportunities"))
     return _download(HttpResponse(content, content_type=XLSX_TYPE), "opportunities", "xlsx")
+
+
+@require_GET
+def export_csv(request: AuthedRequest) -> HttpResponseBase:
+    audit_export(request, what="opportunities", file_format="csv")
+    rows = selectors.opportunity_rows(user=request.user, filters=_filters(request, list_view=True))
+    return list_file(rows, "csv")
+
+
+@require_GET
+def export_xlsx(request: AuthedRequest) -> HttpResponseBase:
+    audit_export(request, what="opportunities", file_format="xlsx")
+    rows = selectors.opportunity_rows(user=request.user, filters=_filters(request, list_view=True))
+    return list_file(rows, "xlsx")
 
 
 # --- The record page ------------------------------------------------------------------------

@@ -27,6 +27,7 @@ CASCADE_ALLOWED = {
     ("sales.Stage", "pipeline"),  # a pipeline's steps (deleted only while nothing is in it)
     ("sales.StageChange", "opportunity"),  # an opportunity's path through the stages
     ("accounts.RoleRight", "role"),  # what a role may do; an added role is deleted with them
+    ("lists.DefaultView", "view"),  # a user's choice of a saved view, gone with the view
 }
 
 
