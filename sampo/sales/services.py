@@ -488,6 +488,13 @@ def pipeline_update(
     )
 
 
+def pipeline_move(*, actor: User, pipeline: Pipeline, offset: int) -> None:
+    """Move a pipeline up (-1) or down (+1): the order of the board's pipeline switcher, and
+    the first one a user's teams may use is their default."""
+    require_admin(actor)
+    named_types.move(Pipeline, pipeline, offset)
+
+
 def pipeline_delete(*, actor: User, pipeline: Pipeline) -> None:
     """Only a pipeline nothing was ever sold in (the trash included) can go."""
     require_admin(actor)
