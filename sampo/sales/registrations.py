@@ -80,4 +80,8 @@ regarding.register(
     key="sales.opportunity", resolve=lambda user, pk: access.access_opportunity(user, pk)
 )
 
+from sampo.contacts.imports import registry as imports  # noqa: E402
 from sampo.sales import demo  # noqa: E402, F401  (registers the demo loader)
+from sampo.sales.imports import IMPORT_TYPE  # noqa: E402
+
+imports.register(IMPORT_TYPE)

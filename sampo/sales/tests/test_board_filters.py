@@ -22,7 +22,7 @@ def test_it_answers_a_filter_change_with_only_the_columns_and_a_clean_address(
     )
 
     body = response.content.decode()
-    assert [t.name for t in response.templates][0] == "sales/_board.html"
+    assert next(t.name for t in response.templates) == "sales/_board.html"
     assert body.lstrip().startswith('<div class="board" id="board"')
     assert "<html" not in body
     assert "Mine" in body
@@ -31,7 +31,9 @@ def test_it_answers_a_filter_change_with_only_the_columns_and_a_clean_address(
     assert "HX-Request" in response["Vary"]
 
 
-def test_it_keeps_the_filters_on_the_lazy_loaded_columns(client, seller, make_opportunity, pipeline):
+def test_it_keeps_the_filters_on_the_lazy_loaded_columns(
+    client, seller, make_opportunity, pipeline
+):
     tag = Tag.objects.create(name="Hot")
     for n in range(22):
         make_opportunity(seller, f"Hot {n:02d}", tags=[tag])
