@@ -556,7 +556,8 @@ def _message(error: Exception) -> str:
             found = []
             for name, errors in error.error_dict.items():
                 try:
-                    label = capfirst(str(Opportunity._meta.get_field(name).verbose_name))
+                    field_: Any = Opportunity._meta.get_field(name)
+                    label = capfirst(str(field_.verbose_name))
                 except FieldDoesNotExist:  # a non-field error, or a service's own key
                     label = ""
                 found += [f"{label}: {m}" if label else m for m in ValidationError(errors).messages]
@@ -726,7 +727,7 @@ def undo(batch: ImportBatch, actor: User) -> UndoCounts:
 
 
 def _restore(row: ImportRow, actor: User) -> tuple[int, int]:
-    opportunity = Opportunity.objects.filter(pk=row.record_id).first()
+    opportunity = Opportunity.objects.filter(pk=row.record_id or 0).first()
     if opportunity is None:
         return 0, 0
     values: dict[str, Any] = {}

@@ -144,9 +144,9 @@ def _aliases(kind: str) -> dict[str, str]:
 def _registered_aliases(import_type: registry.ImportType) -> dict[str, str]:
     """A registered type's header words, then its targets' labels in every language."""
     known: dict[str, str] = {}
-    for target, words in import_type.aliases.items():
+    for key, words in import_type.aliases.items():
         for word in words.split(","):
-            known.setdefault(header_key(word), target)
+            known.setdefault(header_key(word), key)
     for language in LANGUAGES:
         with translation.override(language):
             for target in import_type.targets:

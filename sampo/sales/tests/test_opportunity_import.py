@@ -110,6 +110,8 @@ def test_it_links_organizations_and_people_by_their_source_ids_of_the_same_sourc
 
     assert outcomes(batch) == [(2, "created"), (3, "failed"), (4, "created")]
     deal = Opportunity.objects.get(title="Piharemontti")
+    assert deal.organization is not None
+    assert deal.person is not None
     assert (deal.organization.name, deal.person.full_name) == ("Kallio Rakennus Oy", "Liisa Kallio")
     assert "A-404" in batch.rows.get(row_number=3).message
     typed = Opportunity.objects.get(title="Typed company")
@@ -156,6 +158,7 @@ def test_it_keeps_won_and_lost_with_their_dates_and_reasons_in_any_language(
     won = Opportunity.objects.get(title="Voitettu kauppa")
     assert (won.status, won.closed_on, won.stage) == ("won", datetime.date(2026, 3, 15), stages[3])
     lost = Opportunity.objects.get(title="Menetetty kauppa")
+    assert lost.lost_reason is not None
     assert (lost.status, lost.closed_on, lost.lost_reason.code) == (
         "lost",
         datetime.date(2026, 4, 1),
@@ -163,6 +166,7 @@ def test_it_keeps_won_and_lost_with_their_dates_and_reasons_in_any_language(
     )
     assert (lost.expected_revenue, lost.currency) == (Decimal("1250000"), "HUF")
     third = Opportunity.objects.get(title="Elvesztett")
+    assert third.lost_reason is not None
     assert (third.stage, third.lost_reason.code, third.closed_on) == (
         stages[3],
         "price",
@@ -293,6 +297,10 @@ def test_the_wizard_guesses_the_columns_previews_and_runs_on_the_worker(
         ]
     )
 
+    listed = client.get("/sales/opportunities/").content.decode()
+    assert "/imports/new/?kind=opportunities" in listed
+    chosen = client.get("/imports/new/", {"kind": "opportunities"}).context["form"]
+    assert chosen["kind"].value() == "opportunities"
     upload = SimpleUploadedFile("lehetosegek.csv", content, content_type="text/csv")
     response = client.post("/imports/new/", {"kind": "opportunities", "file": upload})
 
