@@ -468,6 +468,9 @@ class OpportunityImport:
         outcome = {k: values.pop(k) for k in ("closed_on", "lost_reason") if k in values}
         if status in (Status.WON, Status.LOST):
             values.update(outcome, status=status)
+        if values.get("stage") is not None:
+            # A row with a stage is an opportunity even in a pipeline that starts with leads.
+            values["kind"] = Opportunity.Kind.OPPORTUNITY
         opportunity = services.opportunity_create(actor=self.actor, values=values)
         if status == Status.POSTPONED:
             services.opportunity_postpone(actor=self.actor, opportunity=opportunity, until=until)

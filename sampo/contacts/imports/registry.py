@@ -11,7 +11,7 @@ the batch run in chunks with its progress and counts, the rows not imported, und
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -51,9 +51,7 @@ class ImportType:
     # Reverses a batch (the caller holds its lock and marks it undone; source ids and unused
     # new tags are removed by the framework).
     undo: Callable[[ImportBatch, User], UndoCounts]
-    help_text: Any = ""
     order: int = 100
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 _TYPES: dict[str, ImportType] = {}

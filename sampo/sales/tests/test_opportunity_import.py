@@ -251,7 +251,9 @@ def test_bad_rows_fail_alone_with_their_reason(seller, pipeline, customer):
     assert Opportunity.objects.count() == 1
     assert batch.failed_count == 6
     headers, rows = imports.failed_rows(batch)
-    assert list(rows)[0][:2] == ["D-2", "No such stage"]
+    first = next(iter(rows))
+    assert first[:2] == ["D-2", "No such stage"]
+    assert first[headers.index("Error")] == messages[3]
 
 
 def test_undo_trashes_the_created_and_restores_the_updated(admin, seller, pipeline, stages):
@@ -379,3 +381,17 @@ def test_the_command_line_imports_with_a_mapping_and_a_dry_run(
     deal = Opportunity.objects.get()
     assert (deal.title, deal.stage, deal.expected_revenue) == ("Katto", stages[2], Decimal("100"))
     assert "row 3: Failed: The pipeline “Sales” has no stage “x”." in out.getvalue()
+
+
+def test_in_a_pipeline_that_starts_with_leads_a_row_without_a_stage_is_a_lead(seller, pipeline):
+    pipeline.uses_leads = True
+    pipeline.save(update_fields=["uses_leads"])
+
+    run_import(
+        seller,
+        "opportunities",
+        [["Title", "Stage"], ["Messulta", ""], ["Jo tarjottu", "Proposal"]],
+    )
+
+    kinds = dict(Opportunity.objects.values_list("title", "kind"))
+    assert kinds == {"Messulta": "lead", "Jo tarjottu": "opportunity"}
