@@ -119,23 +119,6 @@ ALIASES = {
     "ulkoinen id, azonosító, külső azonosító",
 }
 MATCH_LABELS = {"source_id": gettext_lazy("Source id")}
-# Fields an update may set; the pipeline, stage and outcome are handled on their own.
-PLAIN_FIELDS = (
-    "title",
-    "organization",
-    "person",
-    "company_name",
-    "owner",
-    "team",
-    "expected_revenue",
-    "currency",
-    "probability",
-    "expected_close_date",
-    "priority",
-    "source",
-    "description",
-)
-OUTCOME_FIELDS = ("status", "closed_on", "lost_reason", "lost_note", "postponed_until")
 
 
 def check_mapping(used: set[str]) -> None:
@@ -348,7 +331,11 @@ class OpportunityImport:
                 row.errors += [f"{capfirst(str(target.label))}: {m}" for m in error.messages]
         row.source_id = str(row.raw.pop("source_id", ""))[:200]
         if "stage" in texts and not row.errors:
-            pipeline = row.raw.get("pipeline") or self._default_pipeline(row)
+            try:
+                pipeline = row.raw.get("pipeline") or self._default_pipeline(row)
+            except ValidationError as error:  # no pipeline at all yet
+                row.errors += error.messages
+                return row
             row.raw["pipeline"] = pipeline
             stage = self.lookups.stages[pipeline.pk].get(fold(texts["stage"]))
             if stage is None:
