@@ -1,4 +1,5 @@
-"""`sampo import organizations|people FILE`: the wizard's import on the command line."""
+"""`sampo import organizations|people|opportunities FILE`: the wizard's import, on the
+command line."""
 
 from __future__ import annotations
 
