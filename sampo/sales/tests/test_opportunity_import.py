@@ -18,6 +18,7 @@ from sampo.contacts import services as contacts
 from sampo.contacts.imports import services as imports
 from sampo.contacts.imports.models import ImportBatch
 from sampo.contacts.imports.tasks import run_import as worker_run_import
+from sampo.contacts.models import Organization
 from sampo.contacts.tests.imports.support import csv_bytes, outcomes, run_import
 from sampo.sales.models import Opportunity, StageChange
 
@@ -89,7 +90,11 @@ def test_it_imports_opportunities_linked_by_business_id_and_email_in_their_stage
     ) == [stages[2].pk]
 
 
-def test_it_links_organizations_and_people_by_their_source_ids_of_the_same_source(seller, pipeline):
+def deal_organization():
+    return Organization.objects.get(name="Kallio Rakennus Oy")
+
+
+def test_it_links_by_source_ids_of_the_same_source_and_organizations_by_name(seller, pipeline):
     run_import(seller, "organizations", [["Asiakasnumero", "Nimi"], ["A-1", "Kallio Rakennus Oy"]])
     run_import(
         seller,
@@ -105,10 +110,12 @@ def test_it_links_organizations_and_people_by_their_source_ids_of_the_same_sourc
             ["D-1", "Piharemontti", "A-1", "H-1", ""],
             ["D-2", "Unknown link", "A-404", "", ""],
             ["D-3", "Typed company", "", "", "Uusi Asiakas Oy"],
+            ["D-4", "By name", "", "", "kallio rakennus oy"],
         ],
     )
 
-    assert outcomes(batch) == [(2, "created"), (3, "failed"), (4, "created")]
+    assert outcomes(batch) == [(2, "created"), (3, "failed"), (4, "created"), (5, "created")]
+    assert Opportunity.objects.get(title="By name").organization == deal_organization()
     deal = Opportunity.objects.get(title="Piharemontti")
     assert deal.organization is not None
     assert deal.person is not None
