@@ -154,6 +154,13 @@ def stage_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def pipeline_move(request: AuthedRequest, pk: int, offset: int) -> HttpResponse:
+    pipeline = _pipeline(request, pk)
+    services.pipeline_move(actor=request.user, pipeline=pipeline, offset=offset)
+    return redirect("sales:admin_pipelines")
+
+
+@require_POST
 def stage_move(request: AuthedRequest, pk: int, offset: int) -> HttpResponse:
     stage = _stage(request, pk)
     services.stage_move(actor=request.user, stage=stage, offset=offset)

@@ -111,4 +111,8 @@ offboarding.register_book(
     customer_of=lambda opportunity: opportunity.organization_id,
 )
 
+from sampo.contacts.imports import registry as imports  # noqa: E402
 from sampo.sales import demo  # noqa: E402, F401  (registers the demo loader)
+from sampo.sales.imports import IMPORT_TYPE  # noqa: E402
+
+imports.register(IMPORT_TYPE)

@@ -123,7 +123,7 @@ def _normalize(values: dict[str, Any], current: Opportunity | None = None) -> di
     return values
 
 
-def _record_stage_change(
+def record_stage_change(
     opportunity: Opportunity, *, actor: User | None, old: Stage | None, new: Stage | None
 ) -> StageChange:
     return StageChange.objects.create(
@@ -178,7 +178,7 @@ def opportunity_create(*, actor: User | None, values: dict[str, Any]) -> Opportu
     with transaction.atomic():
         opportunity = records.record_create(Opportunity(**plain), actor=actor, m2m=m2m)
         if opportunity.stage is not None:
-            _record_stage_change(opportunity, actor=actor, old=None, new=opportunity.stage)
+            record_stage_change(opportunity, actor=actor, old=None, new=opportunity.stage)
     return opportunity
 
 
@@ -236,7 +236,7 @@ def opportunity_move_stage(
         moved = records.record_update(
             opportunity, actor=actor, values=values, expected_version=expected_version
         )
-        _record_stage_change(moved, actor=actor, old=old, new=stage)
+        record_stage_change(moved, actor=actor, old=old, new=stage)
     return moved
 
 
@@ -434,7 +434,7 @@ def lead_qualify(
         qualified = records.record_update(
             lead, actor=actor, values=values, expected_version=expected_version
         )
-        _record_stage_change(qualified, actor=actor, old=None, new=stage)
+        record_stage_change(qualified, actor=actor, old=None, new=stage)
     return qualified
 
 
@@ -486,6 +486,13 @@ def pipeline_update(
     return records.record_update(
         pipeline, actor=actor, values=values, expected_version=expected_version
     )
+
+
+def pipeline_move(*, actor: User, pipeline: Pipeline, offset: int) -> None:
+    """Move a pipeline up (-1) or down (+1): the order of the board's pipeline switcher, and
+    the first one a user's teams may use is their default."""
+    require_admin(actor)
+    named_types.move(Pipeline, pipeline, offset)
 
 
 def pipeline_delete(*, actor: User, pipeline: Pipeline) -> None:

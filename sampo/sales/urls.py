@@ -32,6 +32,18 @@ urlpatterns = [
         admin_views.pipeline_delete,
         name="admin_pipeline_delete",
     ),
+    path(
+        "sales/admin/pipelines/<int:pk>/up/",
+        admin_views.pipeline_move,
+        {"offset": -1},
+        name="admin_pipeline_up",
+    ),
+    path(
+        "sales/admin/pipelines/<int:pk>/down/",
+        admin_views.pipeline_move,
+        {"offset": 1},
+        name="admin_pipeline_down",
+    ),
     path("sales/admin/pipelines/<int:pk>/stages/", admin_views.stage_add, name="admin_stage_add"),
     path("sales/admin/stages/<int:pk>/", admin_views.stage_edit, name="admin_stage"),
     path(

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -128,7 +129,23 @@ def board(request: AuthedRequest, pk: int) -> HttpResponse:
         "quick_form": QuickCreateForm(initial={"pipeline": pipeline.pk}),
         **_filter_choices(),
     }
-    return render(request, "sales/board.html", context)
+    if _wants_board_only(request):
+        response = render(request, "sales/_board.html", context)
+        # The address bar shows the filters without the empty fields the form sent.
+        query = context["filter_query"]
+        response["HX-Push-Url"] = f"{request.path}?{query}" if query else request.path
+    else:
+        response = render(request, "sales/board.html", context)
+    # A page cached for a plain request must not be reused for htmx's and the other way round.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _wants_board_only(request: AuthedRequest) -> bool:
+    """The filters changed in place (htmx): only the columns, not the page. A history restore
+    htmx could not serve from its cache asks for the whole page."""
+    htmx = request.htmx
+    return bool(htmx) and not htmx.history_restore_request and htmx.target == "board"
 
 
 @require_GET

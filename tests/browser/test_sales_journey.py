@@ -3,9 +3,12 @@ mouse, marks it lost with a reason, and sees the board and the timeline tell the
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from sampo.sales import services
 from sampo.sales.models import Opportunity, Pipeline, StageChange
 from tests.browser.conftest import log_in
 
@@ -81,3 +84,46 @@ def test_it_quick_creates_drags_across_two_stages_and_marks_lost(
     expect(page.get_by_test_id("card")).to_have_count(0)
     expect(page.locator(f"[data-column-head='{stages[2].pk}'] .count")).to_have_text("0")
     screenshot("board-after-loss")
+
+
+def test_the_board_filters_update_the_columns_in_place_and_the_address_follows(
+    page: Page, seller, teammate, sales_team, screenshot
+):
+    pipeline = Pipeline.objects.get(name="Sales")
+    pipeline.team = sales_team
+    pipeline.save(update_fields=["team"])
+    stages = list(pipeline.stages.order_by("position"))
+    for owner, title in ((seller, "My own deal"), (teammate, "A teammate's deal")):
+        services.opportunity_create(actor=owner, values={"title": title})
+    log_in(page, seller, next_path=f"/sales/pipelines/{pipeline.pk}/")
+    cards = page.get_by_test_id("column-1").get_by_test_id("card")
+    expect(cards).to_have_count(2)
+    # Set on this very document: a full page load would lose it.
+    page.evaluate("window.sampoSameDocument = true")
+
+    with page.expect_response(lambda r: f"/sales/pipelines/{pipeline.pk}/" in r.url):
+        page.get_by_label("Only mine").check()
+
+    expect(cards).to_have_count(1)
+    expect(cards).to_contain_text("My own deal")
+    expect(page.locator(f"[data-column-head='{stages[0].pk}'] .count")).to_have_text("1")
+    assert page.evaluate("window.sampoSameDocument") is True
+    assert page.url.endswith(f"/sales/pipelines/{pipeline.pk}/?mine=1&sort=close")
+    screenshot("filtered-in-place")
+
+    # The swapped-in board is wired for drag and drop, and the heads count with the filter.
+    with page.expect_response(lambda r: "/move/" in r.url and r.status == 200):
+        _drag(page, cards.first, page.get_by_test_id("column-2"))
+    expect(page.get_by_test_id("column-2").get_by_test_id("card")).to_have_count(1)
+    expect(page.locator(f"[data-column-head='{stages[0].pk}'] .count")).to_have_text("0")
+    assert Opportunity.objects.get(title="My own deal").stage == stages[1]
+
+    page.reload()
+    expect(page.get_by_label("Only mine")).to_be_checked()
+    expect(page.get_by_test_id("card")).to_have_count(1)
+
+    page.go_back()
+    expect(page).to_have_url(re.compile(rf"/sales/pipelines/{pipeline.pk}/$"))
+    expect(page.get_by_test_id("card")).to_have_count(2)
+    expect(page.get_by_label("Only mine")).not_to_be_checked()
+    screenshot("back-to-all")

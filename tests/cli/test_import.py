@@ -1,4 +1,5 @@
-"""`sampo import organizations|people FILE`: the wizard's import on the command line."""
+"""`sampo import organizations|people|opportunities FILE`: the wizard's import, on the
+command line."""
 
 from __future__ import annotations
 
@@ -131,3 +132,64 @@ def test_it_refuses_an_unreadable_file_and_an_unknown_user_without_a_traceback(
     assert nobody.returncode == 1
     assert "No active user" in nobody.stderr
     assert "Traceback" not in unreadable.stderr + nobody.stderr
+
+
+DEALS = (
+    "Tunniste;Otsikko;Y-tunnus;Vaihe;Arvo;Tila;Suljettu;Häviön syy\n"
+    "D-1;Katon uusinta;0112038-9;Tarjous;12 500 €;;;\n"
+    "D-2;Menetetty;0112038-9;Neuvottelu;800;menetetty;1.3.2026;Hinta\n"
+    "D-3;Ei syytä;;;;lost;;\n"
+)
+DEAL_FACTS = (
+    "from sampo.sales.models import Opportunity; import json; "
+    "print(json.dumps(sorted([o.title, o.organization.name if o.organization else '', "
+    "str(o.stage.name), o.status, str(o.closed_on), "
+    "o.lost_reason.code if o.lost_reason else ''] for o in Opportunity.objects.all())))"
+)
+
+
+def test_it_imports_opportunities_linked_to_the_imported_organizations_and_again_unchanged(
+    operator_env: dict[str, str], tmp_path: Path
+) -> None:
+    organizations = tmp_path / "yritykset.csv"
+    organizations.write_bytes(ORGANIZATIONS.encode("cp1252"))
+    deals = tmp_path / "kaupat.csv"
+    deals.write_text(DEALS, encoding="utf-8")
+    sampo(
+        "import",
+        "organizations",
+        str(organizations),
+        "--as",
+        "anna@kallio.example",
+        env=operator_env,
+    )
+
+    first = sampo(
+        "import",
+        "opportunities",
+        str(deals),
+        "--as",
+        "anna@kallio.example",
+        env=operator_env,
+        check=False,
+    )
+    again = sampo(
+        "import",
+        "opportunities",
+        str(deals),
+        "--as",
+        "anna@kallio.example",
+        env=operator_env,
+        check=False,
+    )
+
+    assert first.returncode == 2, first.stderr
+    assert "3 rows of opportunities" in first.stdout
+    assert "created:              2" in first.stdout
+    assert "row 4: Failed: A lost opportunity needs a lost reason." in first.stdout
+    assert "3/3 rows" in first.stderr
+    assert "unchanged:            2" in again.stdout
+    assert sampo_python(DEAL_FACTS, env=operator_env) == [
+        ["Katon uusinta", "Pörssi Oy", "Proposal", "open", "None", ""],
+        ["Menetetty", "Pörssi Oy", "Negotiation", "lost", "2026-03-01", "price"],
+    ]

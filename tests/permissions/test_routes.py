@@ -178,6 +178,8 @@ ROUTES = {
     "sales:admin_pipelines": ADMIN,
     "sales:admin_pipeline": ADMIN,
     "sales:admin_pipeline_delete": ADMIN,
+    "sales:admin_pipeline_up": ADMIN,
+    "sales:admin_pipeline_down": ADMIN,
     "sales:admin_stage_add": ADMIN,
     "sales:admin_stage": ADMIN,
     "sales:admin_stage_left": ADMIN,

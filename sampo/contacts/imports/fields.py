@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sampo.accounts.models import User
+from sampo.contacts.imports import registry
 from sampo.contacts.imports.models import ImportKind
 from sampo.contacts.models import COUNTRY_CHOICES, ContactDetail, Industry, RelationshipType
 from sampo.lib.spreadsheets import FORMULA_TRIGGERS
@@ -117,6 +118,9 @@ NOT_FIELDS = {
 
 
 def targets(kind: str) -> dict[str, Target]:
+    import_type = registry.get(kind)
+    if import_type is not None:
+        return {t.key: t for t in import_type.targets}
     return TARGETS[ImportKind(kind)]
 
 

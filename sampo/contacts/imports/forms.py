@@ -8,9 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sampo.contacts.imports import registry
 from sampo.contacts.imports.fields import targets
-from sampo.contacts.imports.matching import MATCH_KEYS
-from sampo.contacts.imports.models import ImportBatch, ImportKind
+from sampo.contacts.imports.matching import match_keys
+from sampo.contacts.imports.models import ImportBatch, import_kind_choices
 
 MATCH_LABELS = {
     "source_id": _("Source id"),
@@ -21,7 +22,7 @@ MATCH_LABELS = {
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Import"), choices=ImportKind.choices)
+    kind = forms.ChoiceField(label=_("Import"), choices=import_kind_choices)
     file = forms.FileField(
         label=_("File"),
         help_text=_(
@@ -67,9 +68,9 @@ class MappingForm(forms.Form):
             initial[f"column_{index}"] = target
         super().__init__(data, initial=initial)
         match_field: Any = self.fields["match"]
-        match_field.choices = [
-            (key, MATCH_LABELS[key]) for key in MATCH_KEYS[ImportKind(batch.kind)]
-        ]
+        import_type = registry.get(batch.kind)
+        labels = {**MATCH_LABELS, **(import_type.match_labels if import_type else {})}
+        match_field.choices = [(key, labels[key]) for key in match_keys(batch.kind)]
         choices = [("", _("— do not import —"))] + [
             (key, target.label) for key, target in targets(batch.kind).items()
         ]

@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from sampo.contacts import exports
+from sampo.contacts.imports import registry
 from sampo.contacts.imports.fields import FURTHER, LANGUAGES, NOT_FIELDS, targets
 from sampo.contacts.imports.models import ImportKind
 from sampo.contacts.models import Organization, Person
@@ -127,6 +128,9 @@ def header_key(header: str) -> str:
 
 @cache
 def _aliases(kind: str) -> dict[str, str]:
+    import_type = registry.get(kind)
+    if import_type is not None:
+        return _registered_aliases(import_type)
     model = Organization if kind == ImportKind.ORGANIZATIONS else Person
     known: dict[str, str] = {}
     for target, words in ALIASES[ImportKind(kind)].items():
@@ -145,6 +149,19 @@ def _aliases(kind: str) -> dict[str, str]:
                 for english, target in _EXPORT_EXTRAS[ImportKind(kind)].items():
                     if _english(column.label) == english:
                         known.setdefault(label, target)
+    return known
+
+
+def _registered_aliases(import_type: registry.ImportType) -> dict[str, str]:
+    """A registered type's header words, then its targets' labels in every language."""
+    known: dict[str, str] = {}
+    for key, words in import_type.aliases.items():
+        for word in words.split(","):
+            known.setdefault(header_key(word), key)
+    for language in LANGUAGES:
+        with translation.override(language):
+            for target in import_type.targets:
+                known.setdefault(header_key(str(target.label)), target.key)
     return known
 
 
@@ -180,6 +197,10 @@ def validate_mapping(kind: str, mapping: list[str]) -> list[str]:
             _("Each field can take one column only; “%(field)s” has several.")
             % {"field": allowed[twice[0]].label}
         )
+    import_type = registry.get(kind)
+    if import_type is not None:
+        import_type.check_mapping(set(used))
+        return mapping
     needed = {"name"} if kind == ImportKind.ORGANIZATIONS else {"last_name", "full_name"}
     if not needed & set(used):
         if kind == ImportKind.ORGANIZATIONS:

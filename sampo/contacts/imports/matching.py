@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from sampo.contacts import contact_details
+from sampo.contacts.imports import registry
 from sampo.contacts.imports.models import ExternalId, ImportKind
 from sampo.contacts.models import Organization, Person
 from sampo.lib.text import fold
@@ -21,6 +22,11 @@ MATCH_KEYS = {
     ImportKind.ORGANIZATIONS: ("source_id", "business_id", "email", "name"),
     ImportKind.PEOPLE: ("source_id", "email", "name"),
 }
+
+
+def match_keys(kind: str) -> tuple[str, ...]:
+    import_type = registry.get(kind)
+    return import_type.match_keys if import_type else MATCH_KEYS[ImportKind(kind)]
 
 
 def row_keys(

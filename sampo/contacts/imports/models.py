@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sampo.contacts.imports import registry
+
 
 class ImportKind(models.TextChoices):
     ORGANIZATIONS = "organizations", _("Organizations")
     PEOPLE = "people", _("People")
+
+
+def import_kind_choices() -> list[tuple[str, Any]]:
+    """The register's own record types, then those other apps registered (registry.py)."""
+    return [*ImportKind.choices, *((t.key, t.label) for t in registry.registered())]
 
 
 class ExternalId(models.Model):
@@ -57,7 +66,7 @@ class ImportBatch(models.Model):
         FAILED = "failed", pgettext_lazy("import status", "Stopped by an error")
         UNDONE = "undone", pgettext_lazy("import status", "Undone")
 
-    kind = models.CharField(_("record type"), max_length=16, choices=ImportKind.choices)
+    kind = models.CharField(_("record type"), max_length=16, choices=import_kind_choices)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )

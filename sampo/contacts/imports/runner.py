@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from sampo.accounts.models import User
 from sampo.contacts import access, contact_details
 from sampo.contacts.imports import fields as import_fields
+from sampo.contacts.imports import registry
 from sampo.contacts.imports.matching import (
     ChunkMatcher,
     KeyIndex,
@@ -752,6 +753,18 @@ BATCH_PROGRESS_FIELDS = [
 ]
 
 
+def chunk_writer(
+    batch: ImportBatch, actor: User
+) -> Callable[[list[tuple[int, list[str]]]], list[ImportRow]]:
+    """What writes this batch's chunks: the register's own writer for organizations and
+    people, the registered type's for any other."""
+    import_type = registry.get(batch.kind)
+    if import_type is not None:
+        return import_type.writer(batch, actor)
+    ctx = ImportContext(batch, actor)
+    return lambda chunk: write_chunk(ctx, chunk)
+
+
 def run_batch(
     batch: ImportBatch,
     table: Table,
@@ -763,7 +776,7 @@ def run_batch(
     """Import the rows of `table` not done yet, chunk by chunk, each chunk committed with the
     batch's progress. Past `deadline` (a time.monotonic() value) it stops before the next chunk
     and leaves the batch running, for the caller to go on with later."""
-    ctx = ImportContext(batch, actor)
+    write = chunk_writer(batch, actor)
     batch.status = ImportBatch.Status.RUNNING
     batch.total_rows = len(table.rows)
     batch.started_at = batch.started_at or timezone.now()
@@ -775,7 +788,7 @@ def run_batch(
         if sliced and deadline is not None and time.monotonic() > deadline:
             return batch
         with transaction.atomic():
-            for result in write_chunk(ctx, chunk):
+            for result in write(chunk):
                 counter = COUNTERS[Outcome(result.outcome)]
                 setattr(batch, counter, getattr(batch, counter) + 1)
             batch.processed_rows = chunk[-1][0] - 1
@@ -793,7 +806,7 @@ def preview_rows(batch: ImportBatch, table: Table, *, actor: User, limit: int) -
     """What the first rows would become, written and rolled back: the same code as the
     import itself, so the preview cannot promise what the import will not do."""
     with transaction.atomic():
-        ctx = ImportContext(batch, actor)
-        results = write_chunk(ctx, list(itertools.islice(rows_from(table), limit)))
+        write = chunk_writer(batch, actor)
+        results = write(list(itertools.islice(rows_from(table), limit)))
         transaction.set_rollback(True)
     return results

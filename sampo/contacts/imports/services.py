@@ -20,8 +20,8 @@ from django_q.tasks import async_task
 from sampo.accounts.models import User
 from sampo.contacts import access
 from sampo.contacts.imports import mapping as import_mapping
-from sampo.contacts.imports import runner
-from sampo.contacts.imports.matching import MATCH_KEYS
+from sampo.contacts.imports import registry, runner
+from sampo.contacts.imports.matching import match_keys
 from sampo.contacts.imports.models import ImportBatch, ImportKind, ImportRow
 from sampo.contacts.imports.readers import Table, read_table
 from sampo.contacts.imports.undo import can_undo, import_undo, undo_deadline
@@ -62,12 +62,31 @@ class ImportOptions:
         return {"match": self.match, "on_match": self.on_match, "source": self.source}
 
 
+def default_match(kind: str) -> list[str]:
+    import_type = registry.get(kind)
+    if import_type is not None:
+        return list(import_type.default_match)
+    return list(DEFAULT_MATCH[ImportKind(kind)])
+
+
 def default_options(kind: str) -> ImportOptions:
-    return ImportOptions(list(DEFAULT_MATCH[ImportKind(kind)]), "update", DEFAULT_SOURCE)
+    return ImportOptions(default_match(kind), "update", DEFAULT_SOURCE)
+
+
+def require_create(actor: User, kind: str) -> None:
+    """The user may add records of this type (PermissionDenied otherwise); an unknown type
+    is a ValidationError."""
+    import_type = registry.get(kind)
+    if import_type is not None:
+        import_type.require_create(actor)
+        return
+    if kind not in ImportKind.values:
+        raise ValidationError(_("Unknown record type “%(kind)s”.") % {"kind": kind})
+    access.require_create(actor)
 
 
 def clean_options(kind: str, options: ImportOptions) -> ImportOptions:
-    allowed = MATCH_KEYS[ImportKind(kind)]
+    allowed = match_keys(kind)
     unknown = [key for key in options.match if key not in allowed]
     if unknown:
         raise ValidationError(
@@ -83,7 +102,7 @@ def clean_options(kind: str, options: ImportOptions) -> ImportOptions:
 
 def _new_batch(*, actor: User, kind: str, file_name: str, table: Table) -> ImportBatch:
     return ImportBatch(
-        kind=ImportKind(kind),
+        kind=kind,
         created_by=actor,
         file_name=file_name[:255],
         file_format=table.file_format,
@@ -99,7 +118,7 @@ def _new_batch(*, actor: User, kind: str, file_name: str, table: Table) -> Impor
 def import_upload(*, actor: User, kind: str, file_name: str, content: bytes) -> ImportBatch:
     """A new batch for the wizard: the file read (refused with a clear message if it cannot
     be), kept in the default storage under imports/, its mapping guessed."""
-    access.require_create(actor)
+    require_create(actor, kind)
     table = read_table(content, file_name)
     batch = _new_batch(actor=actor, kind=kind, file_name=file_name, table=table)
     with transaction.atomic():
@@ -109,7 +128,7 @@ def import_upload(*, actor: User, kind: str, file_name: str, content: bytes) -> 
 
 
 def _require_owner(actor: User, batch: ImportBatch) -> None:
-    access.require_create(actor)
+    require_create(actor, batch.kind)
     if batch.created_by_id != actor.pk and not actor.is_admin:
         raise PermissionDenied
 
@@ -206,7 +225,7 @@ def import_from_file(
     """The command line's import: in this process, the same batch and chunks as the worker's.
     `mapping` overrides the guess per column (by header or 1-based number). A dry run writes
     everything, reports it, and rolls it all back."""
-    access.require_create(actor)
+    require_create(actor, kind)
     table = read_table(content, file_name)
     batch = _new_batch(actor=actor, kind=kind, file_name=file_name, table=table)
     batch.mapping = import_mapping.validate_mapping(

@@ -9,6 +9,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from sampo.accounts.access import require_admin
 from sampo.accounts.models import User
 from sampo.contacts import contact_details
+from sampo.contacts.imports import registry
 from sampo.contacts.imports.models import ExternalId, ImportBatch, ImportKind, ImportRow
 from sampo.contacts.models import Membership, Organization, Person, Tag
 from sampo.contacts.services import normalize_organization_values, normalize_person_values
@@ -61,21 +63,12 @@ def import_undo(*, actor: User, batch: ImportBatch) -> UndoResult:
             raise ValidationError(
                 _("This import can no longer be undone: it is undone already or too old.")
             )
-        model: Any = Organization if batch.kind == ImportKind.ORGANIZATIONS else Person
-        result = UndoResult()
-        created = [
-            pk
-            for pk in batch.rows.filter(outcome=Outcome.CREATED).values_list("record_id", flat=True)
-            if pk is not None
-        ]
-        result.trashed = _trash(model, created, actor)
-        result.trashed += _trash(Organization, list(batch.created_organizations), actor)
-        Membership.objects.filter(
-            pk__in=batch.rows.filter(membership_id__isnull=False).values("membership_id")
-        ).delete()
-        updated = batch.rows.filter(outcome=Outcome.UPDATED).exclude(changes={})
-        for row in updated.order_by("-row_number").iterator(chunk_size=CHUNK):
-            _restore(model, row, actor, result)
+        import_type = registry.get(batch.kind)
+        if import_type is not None:
+            counts = import_type.undo(batch, actor)
+            result = UndoResult(counts.trashed, counts.restored, counts.kept_fields)
+        else:
+            result = _undo_register_records(batch, actor)
         ExternalId.objects.filter(batch=batch).delete()
         _drop_unused_tags(batch.created_tags)
         batch.status = ImportBatch.Status.UNDONE
@@ -90,14 +83,34 @@ def import_undo(*, actor: User, batch: ImportBatch) -> UndoResult:
     return result
 
 
-def _trash(model: Any, pks: list[int], actor: User) -> int:
+def _undo_register_records(batch: ImportBatch, actor: User) -> UndoResult:
+    model: Any = Organization if batch.kind == ImportKind.ORGANIZATIONS else Person
+    result = UndoResult()
+    created = [
+        pk
+        for pk in batch.rows.filter(outcome=Outcome.CREATED).values_list("record_id", flat=True)
+        if pk is not None
+    ]
+    result.trashed = trash_records(model, created, actor)
+    result.trashed += trash_records(Organization, list(batch.created_organizations), actor)
+    Membership.objects.filter(
+        pk__in=batch.rows.filter(membership_id__isnull=False).values("membership_id")
+    ).delete()
+    updated = batch.rows.filter(outcome=Outcome.UPDATED).exclude(changes={})
+    for row in updated.order_by("-row_number").iterator(chunk_size=CHUNK):
+        _restore(model, row, actor, result)
+    return result
+
+
+def trash_records(model: Any, pks: list[int], actor: User) -> int:
     """Moved to the trash in bulk, each with its "moved to trash" history entry."""
     content_type = ContentType.objects.get_for_model(model)
     now = timezone.now()
     trashed = 0
     for start in range(0, len(pks), CHUNK):
         live = model.objects.filter(pk__in=pks[start : start + CHUNK])
-        records = list(live.only("pk", *_label_fields(model)))
+        label_fields = _label_fields(model)
+        records = list(live.only("pk", *label_fields) if label_fields else live)
         live.update(deleted_at=now, deleted_by=actor, version=F("version") + 1, updated_at=now)
         HistoryEntry.objects.bulk_create(
             HistoryEntry(
@@ -116,7 +129,9 @@ def _trash(model: Any, pks: list[int], actor: User) -> int:
 def _label_fields(model: Any) -> tuple[str, ...]:
     if model is Organization:
         return ("name",)
-    return ("first_name", "last_name", "country", "preferred_language")
+    if model is Person:
+        return ("first_name", "last_name", "country", "preferred_language")
+    return ()  # another app's record: its whole row, whatever its label needs
 
 
 def _restore(model: Any, row: ImportRow, actor: User, result: UndoResult) -> None:
@@ -214,10 +229,21 @@ def _m2m_change(field_: Any, old: list[int], new: list[int]) -> dict[str, Any]:
 
 
 def _drop_unused_tags(pks: list[int]) -> None:
+    """The import's new tags that no record holds (any app's records, trashed ones too)."""
     if not pks:
         return
-    used = set(
-        Organization.tags.through.objects.filter(tag_id__in=pks).values_list("tag_id", flat=True)
-    )
-    used |= set(Person.tags.through.objects.filter(tag_id__in=pks).values_list("tag_id", flat=True))
+    used: set[int] = set()
+    for through in _tag_links():
+        column = next(f.attname for f in through._meta.fields if f.related_model is Tag)
+        used |= set(through.objects.filter(**{f"{column}__in": pks}).values_list(column, flat=True))
     Tag.objects.filter(pk__in=set(pks) - used).delete()
+
+
+def _tag_links() -> list[Any]:
+    """The link tables of every many-to-many field to Tag, in whichever app it is."""
+    return [
+        field_.remote_field.through
+        for model in apps.get_models()
+        for field_ in model._meta.many_to_many
+        if field_.related_model is Tag
+    ]

@@ -143,3 +143,49 @@ def test_the_admin_pages_are_for_admins_only(client, manager, pipeline):
 
     assert client.get("/sales/admin/pipelines/").status_code == 403
     assert client.get("/sales/admin/lead-sources/").status_code == 403
+
+
+def test_pipelines_are_reordered_and_the_first_of_a_users_teams_is_their_default(
+    admin, seller, pipeline, sales_team
+):
+    projects = services.pipeline_create(actor=admin, name="Projects", team=sales_team)
+    services.pipeline_create(actor=admin, name="Renewals")
+    assert services.default_pipeline_for(seller) == pipeline
+
+    services.pipeline_move(actor=admin, pipeline=projects, offset=-1)
+
+    assert [p.name for p in Pipeline.objects.order_by("position")] == [
+        "Projects",
+        "Sales",
+        "Renewals",
+    ]
+    assert services.default_pipeline_for(seller) == projects
+
+
+def test_only_admins_reorder_pipelines(manager, pipeline):
+    with pytest.raises(PermissionDenied):
+        services.pipeline_move(actor=manager, pipeline=pipeline, offset=1)
+
+
+def test_the_pipeline_admin_page_moves_a_pipeline_and_the_board_switcher_follows(
+    client, admin, pipeline
+):
+    renewals = services.pipeline_create(actor=admin, name="Renewals")
+    client.force_login(admin)
+
+    response = client.post(f"/sales/admin/pipelines/{renewals.pk}/up/")
+
+    assert response.status_code == 302
+    board = client.get(f"/sales/pipelines/{pipeline.pk}/").content.decode()
+    assert board.index("Renewals") < board.index(f'/sales/pipelines/{pipeline.pk}/"')
+    page = client.get("/sales/admin/pipelines/").content.decode()
+    assert f"/sales/admin/pipelines/{pipeline.pk}/up/" in page
+    assert f"/sales/admin/pipelines/{renewals.pk}/up/" not in page
+
+
+def test_a_manager_cannot_move_a_pipeline_on_the_admin_page(client, manager, pipeline):
+    client.force_login(manager)
+    before = pipeline.position
+
+    assert client.post(f"/sales/admin/pipelines/{pipeline.pk}/down/").status_code == 403
+    assert Pipeline.objects.get(pk=pipeline.pk).position == before

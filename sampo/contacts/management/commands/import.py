@@ -14,7 +14,7 @@ from django.utils import translation
 from sampo.accounts.models import User
 from sampo.contacts.imports import services
 from sampo.contacts.imports.fields import targets
-from sampo.contacts.imports.models import ImportBatch, ImportKind
+from sampo.contacts.imports.models import ImportBatch, import_kind_choices
 from sampo.lib.spreadsheets import write_csv
 
 EXIT_ROWS_FAILED = 2
@@ -22,8 +22,9 @@ EXIT_ROWS_FAILED = 2
 
 class Command(BaseCommand):
     help = (
-        "Import organizations or people from a CSV, XLSX or vCard file, as the web wizard "
-        "does: the columns are guessed from the headers (English, Finnish, Hungarian, Outlook, "
+        "Import organizations, people or opportunities (and any record type an app "
+        "registers) from a CSV, XLSX or vCard file, as the web wizard does: the columns are "
+        "guessed from the headers (English, Finnish, Hungarian, Outlook, "
         "Google Contacts, Sampo's exports) unless --mapping says otherwise. Prints a summary; "
         "the import can be undone by an admin from its page in the web app. Exit code: 0 when "
         "every row was imported, updated or knowingly skipped; 2 when some rows failed (the "
@@ -33,7 +34,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=[k.value for k in ImportKind])
+        parser.add_argument("kind", choices=[key for key, _label in import_kind_choices()])
         parser.add_argument("file", type=Path)
         parser.add_argument(
             "--as",
@@ -55,8 +56,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--match",
             help="Comma-separated keys that find an existing record, tried in order: "
-            "organizations source_id,business_id,email,name; people source_id,email,name. "
-            "Default: source_id and business_id (organizations) or email (people).",
+            "organizations source_id,business_id,email,name; people source_id,email,name; "
+            "opportunities source_id. Default: source_id and business_id (organizations), "
+            "email (people), source_id (opportunities).",
         )
         on_match = parser.add_mutually_exclusive_group()
         on_match.add_argument(
@@ -109,7 +111,7 @@ class Command(BaseCommand):
         match = (
             [key.strip() for key in options["match"].split(",") if key.strip()]
             if options["match"]
-            else services.DEFAULT_MATCH[ImportKind(kind)]
+            else services.default_match(kind)
         )
         import_options = services.ImportOptions(
             match, options["on_match"] or "update", options["source"]
@@ -145,7 +147,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         except PermissionDenied as error:
-            raise CommandError(f"{actor.email} may not add records to the register.") from error
+            raise CommandError(f"{actor.email} may not add {kind}.") from error
         finally:
             self.stderr.write("")
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from sampo.accounts.models import User
 from sampo.contacts.imports import services
-from sampo.contacts.imports.models import ImportBatch, ImportKind
+from sampo.contacts.imports.models import ImportBatch
 
 
 def csv_bytes(rows: list[list[str]], *, delimiter: str = ";", encoding: str = "utf-8") -> bytes:
@@ -26,7 +26,7 @@ def run_import(
     **kwargs: Any,
 ) -> ImportBatch:
     options = services.ImportOptions(
-        match if match is not None else services.DEFAULT_MATCH[ImportKind(kind)], on_match, source
+        match if match is not None else services.default_match(kind), on_match, source
     )
     return services.import_from_file(
         actor=actor,

@@ -1,20 +1,32 @@
 // The kanban: a card dropped into another column is moved at once (a POST to the server),
 // and put back where it was, with the server's reason, if the move is refused. No inline
-// scripts: the CSP forbids them, so the board is wired up from here.
+// scripts: the CSP forbids them, so the board is wired up from here. The filters swap the
+// board in place (htmx), so it is wired again whenever a new board arrives.
 import Sortable from "../vendor/sortablejs/sortable.core.esm.js";
 
-const board = document.querySelector("[data-board]");
-const errorBox = document.querySelector("[data-board-error]");
+// Columns already wired; a swapped or history-restored board brings new elements.
+const wired = new WeakSet();
+
+function currentBoard() {
+  return document.querySelector("[data-board]");
+}
+
+// Looked up each time: a history restore replaces the page's elements.
+function errorBox() {
+  return document.querySelector("[data-board-error]");
+}
 
 function showError(message, planUrl) {
-  errorBox.textContent = message + " ";
+  const board = currentBoard();
+  const box = errorBox();
+  box.textContent = message + " ";
   if (planUrl) {
     const link = document.createElement("a");
     link.href = planUrl;
     link.textContent = board.dataset.planLabel;
-    errorBox.append(link);
+    box.append(link);
   }
-  errorBox.hidden = false;
+  box.hidden = false;
 }
 
 function putBack(event) {
@@ -23,6 +35,7 @@ function putBack(event) {
 }
 
 function refreshHeads(heads) {
+  const board = currentBoard();
   for (const [stage, html] of Object.entries(heads)) {
     const head = board.querySelector(`[data-column-head="${stage}"]`);
     if (head) {
@@ -32,14 +45,17 @@ function refreshHeads(heads) {
 }
 
 async function move(event) {
+  const board = currentBoard();
   const card = event.item;
   const body = new FormData();
   body.append("stage", event.to.dataset.stage);
   body.append("version", card.dataset.version);
   card.classList.add("is-saving");
-  errorBox.hidden = true;
+  errorBox().hidden = true;
   try {
-    const response = await fetch(card.dataset.moveUrl + window.location.search, {
+    // The column heads come back counted with the board's filters.
+    const query = board.dataset.filterQuery ? "?" + board.dataset.filterQuery : "";
+    const response = await fetch(card.dataset.moveUrl + query, {
       method: "POST",
       body,
       headers: { "X-CSRFToken": board.dataset.csrf, Accept: "application/json" },
@@ -61,8 +77,16 @@ async function move(event) {
   }
 }
 
-if (board) {
+function wire() {
+  const board = currentBoard();
+  if (!board) {
+    return;
+  }
   board.querySelectorAll("[data-stage]").forEach((column) => {
+    if (wired.has(column)) {
+      return;
+    }
+    wired.add(column);
     Sortable.create(column, {
       group: "board",
       draggable: "[data-card]",
@@ -83,3 +107,12 @@ if (board) {
     });
   });
 }
+
+wire();
+document.body.addEventListener("htmx:afterSettle", (event) => {
+  if (event.detail.elt && event.detail.elt.matches && event.detail.elt.matches("[data-board]")) {
+    errorBox().hidden = true; // a message about the board that was there before
+  }
+  wire();
+});
+document.body.addEventListener("htmx:historyRestore", wire);
