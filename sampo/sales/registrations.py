@@ -81,3 +81,4 @@ regarding.register(
 )
 
 from sampo.sales import demo  # noqa: E402, F401  (registers the demo loader)
+from sampo.sales.webforms import registrations as _capture  # noqa: E402, F401
