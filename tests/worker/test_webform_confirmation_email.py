@@ -61,8 +61,10 @@ def test_the_worker_emails_the_visitor_a_confirmation_in_the_forms_language(
 
     async_task(SEND, submission.pk)
     wait_until(
-        lambda: Task.objects.filter(func=SEND, success=True).count() == 2
-        and queue.waiting() == queue.in_progress() == 0,
+        lambda: (
+            Task.objects.filter(func=SEND, success=True).count() == 2
+            and queue.waiting() == queue.in_progress() == 0
+        ),
         timeout=30,
         what="the second run of the send task",
         details=sampo.logs,

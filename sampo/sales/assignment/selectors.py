@@ -46,4 +46,3 @@ def next_up(team: Team) -> Any:
         return None
     rotation = TeamRotation.objects.filter(team=team).first()
     return order[(rotation.next_index if rotation else 0) % len(order)]
-

@@ -82,14 +82,19 @@ def rule_matches(rule: AssignmentRule, facts: LeadFacts) -> bool:
     return (
         (not rule.countries or facts.country in rule.country_codes)
         and (rule.source_id is None or rule.source_id == facts.source_id)
-        and (rule.product_interest_id is None or rule.product_interest_id == facts.product_interest_id)
+        and (
+            rule.product_interest_id is None
+            or rule.product_interest_id == facts.product_interest_id
+        )
         and (rule.web_form_id is None or rule.web_form_id == facts.web_form_id)
     )
 
 
 def matching_rule(facts: LeadFacts) -> AssignmentRule | None:
     rules = AssignmentRule.objects.filter(is_active=True).select_related("team__leader")
-    return next((rule for rule in rules.order_by("position", "id") if rule_matches(rule, facts)), None)
+    return next(
+        (rule for rule in rules.order_by("position", "id") if rule_matches(rule, facts)), None
+    )
 
 
 def weighted_order(weights: list[tuple[User, int]]) -> list[User]:
@@ -339,7 +344,7 @@ def settings_update(*, actor: User, values: dict[str, Any]) -> AssignmentSetting
 def member_settings_update(
     *, actor: User, team: Team, shares: dict[int, tuple[int, int | None]]
 ) -> None:
-    """Each member's share (0–10) and cap of open leads: {user id: (weight, cap)}."""
+    """Each member's share (0 to 10) and cap of open leads: {user id: (weight, cap)}."""
     require_admin(actor)
     members = set(team.members.values_list("pk", flat=True))
     with transaction.atomic():

@@ -3,157 +3,473 @@
 import django.core.validators
 import django.db.models.deletion
 import django.db.models.manager
-import sampo.sales.webforms.models
 from django.conf import settings
 from django.db import migrations, models
 
+import sampo.sales.webforms.models
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_user_email_preferences'),
-        ('contacts', '0004_merges'),
-        ('sales', '0002_seed_sources_reasons_and_pipeline'),
+        ("accounts", "0003_user_email_preferences"),
+        ("contacts", "0004_merges"),
+        ("sales", "0002_seed_sources_reasons_and_pipeline"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ProductInterest',
+            name="ProductInterest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('position', models.PositiveSmallIntegerField(default=100, verbose_name='position')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=100, verbose_name="position"),
+                ),
             ],
             options={
-                'verbose_name': 'product interest',
-                'verbose_name_plural': 'product interests',
-                'ordering': ['position', 'name'],
-                'abstract': False,
+                "verbose_name": "product interest",
+                "verbose_name_plural": "product interests",
+                "ordering": ["position", "name"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='TeamRotation',
+            name="TeamRotation",
             fields=[
-                ('team', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='accounts.team')),
-                ('turns', models.PositiveBigIntegerField(default=0)),
-                ('next_index', models.PositiveIntegerField(default=0)),
+                (
+                    "team",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="accounts.team",
+                    ),
+                ),
+                ("turns", models.PositiveBigIntegerField(default=0)),
+                ("next_index", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.AddField(
-            model_name='opportunity',
-            name='country',
-            field=models.CharField(blank=True, choices=[('FI', 'Finland'), ('HU', 'Hungary'), ('SE', 'Sweden'), ('EE', 'Estonia'), ('NO', 'Norway'), ('DK', 'Denmark'), ('DE', 'Germany'), ('AT', 'Austria'), ('SK', 'Slovakia'), ('RO', 'Romania'), ('PL', 'Poland'), ('CZ', 'Czechia'), ('GB', 'United Kingdom'), ('US', 'United States')], max_length=2, verbose_name='country'),
+            model_name="opportunity",
+            name="country",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("FI", "Finland"),
+                    ("HU", "Hungary"),
+                    ("SE", "Sweden"),
+                    ("EE", "Estonia"),
+                    ("NO", "Norway"),
+                    ("DK", "Denmark"),
+                    ("DE", "Germany"),
+                    ("AT", "Austria"),
+                    ("SK", "Slovakia"),
+                    ("RO", "Romania"),
+                    ("PL", "Poland"),
+                    ("CZ", "Czechia"),
+                    ("GB", "United Kingdom"),
+                    ("US", "United States"),
+                ],
+                max_length=2,
+                verbose_name="country",
+            ),
         ),
         migrations.AddField(
-            model_name='opportunity',
-            name='product_interest',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sales.productinterest', verbose_name='product interest'),
+            model_name="opportunity",
+            name="product_interest",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="sales.productinterest",
+                verbose_name="product interest",
+            ),
         ),
         migrations.CreateModel(
-            name='WebForm',
+            name="WebForm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
-                ('deleted_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='deleted')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('key', models.CharField(default=sampo.sales.webforms.models.new_form_key, max_length=32, unique=True, verbose_name='public key')),
-                ('fields', models.JSONField(default=list, verbose_name='fields')),
-                ('thank_you_message', models.TextField(blank=True, verbose_name='thank-you message')),
-                ('redirect_url', models.URLField(blank=True, verbose_name='redirect to')),
-                ('send_confirmation', models.BooleanField(default=False, verbose_name='email a confirmation to the visitor')),
-                ('allowed_origins', models.TextField(blank=True, verbose_name='allowed websites')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('deleted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='deleted by')),
-                ('pipeline', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sales.pipeline', verbose_name='pipeline')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sales.leadsource', verbose_name='source')),
-                ('tags', models.ManyToManyField(blank=True, related_name='+', to='contacts.tag', verbose_name='tags')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='updated by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
+                (
+                    "deleted_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="deleted"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "key",
+                    models.CharField(
+                        default=sampo.sales.webforms.models.new_form_key,
+                        max_length=32,
+                        unique=True,
+                        verbose_name="public key",
+                    ),
+                ),
+                ("fields", models.JSONField(default=list, verbose_name="fields")),
+                (
+                    "thank_you_message",
+                    models.TextField(blank=True, verbose_name="thank-you message"),
+                ),
+                ("redirect_url", models.URLField(blank=True, verbose_name="redirect to")),
+                (
+                    "send_confirmation",
+                    models.BooleanField(
+                        default=False, verbose_name="email a confirmation to the visitor"
+                    ),
+                ),
+                ("allowed_origins", models.TextField(blank=True, verbose_name="allowed websites")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "deleted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="deleted by",
+                    ),
+                ),
+                (
+                    "pipeline",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sales.pipeline",
+                        verbose_name="pipeline",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sales.leadsource",
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "tags",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="contacts.tag", verbose_name="tags"
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="updated by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'web form',
-                'verbose_name_plural': 'web forms',
-                'ordering': ['name', 'id'],
+                "verbose_name": "web form",
+                "verbose_name_plural": "web forms",
+                "ordering": ["name", "id"],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('all_objects', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("all_objects", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='AssignmentRule',
+            name="AssignmentRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('position', models.PositiveSmallIntegerField(default=100, verbose_name='position')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('countries', models.CharField(blank=True, max_length=200, verbose_name='countries')),
-                ('source', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sales.leadsource', verbose_name='source')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.team', verbose_name='team')),
-                ('product_interest', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sales.productinterest', verbose_name='product interest')),
-                ('web_form', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sales.webform', verbose_name='web form')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(default=100, verbose_name="position"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "countries",
+                    models.CharField(blank=True, max_length=200, verbose_name="countries"),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sales.leadsource",
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.team",
+                        verbose_name="team",
+                    ),
+                ),
+                (
+                    "product_interest",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sales.productinterest",
+                        verbose_name="product interest",
+                    ),
+                ),
+                (
+                    "web_form",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="sales.webform",
+                        verbose_name="web form",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assignment rule',
-                'verbose_name_plural': 'assignment rules',
-                'ordering': ['position', 'id'],
+                "verbose_name": "assignment rule",
+                "verbose_name_plural": "assignment rules",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AssignmentSettings',
+            name="AssignmentSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('first_contact_hours', models.PositiveSmallIntegerField(default=4, validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(720)], verbose_name='first contact within (hours)')),
-                ('default_owner', models.ForeignKey(blank=True, help_text='Without a default team, or when it has nobody to take the lead.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='default owner')),
-                ('default_team', models.ForeignKey(blank=True, help_text='Leads no rule matches go round robin in this team.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='accounts.team', verbose_name='default team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "first_contact_hours",
+                    models.PositiveSmallIntegerField(
+                        default=4,
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(720),
+                        ],
+                        verbose_name="first contact within (hours)",
+                    ),
+                ),
+                (
+                    "default_owner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Without a default team, or when it has nobody to take the lead.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="default owner",
+                    ),
+                ),
+                (
+                    "default_team",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Leads no rule matches go round robin in this team.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="accounts.team",
+                        verbose_name="default team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assignment settings',
-                'verbose_name_plural': 'assignment settings',
-                'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='assignment_settings_one')],
+                "verbose_name": "assignment settings",
+                "verbose_name_plural": "assignment settings",
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("pk", 1)), name="assignment_settings_one"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='TeamMemberSetting',
+            name="TeamMemberSetting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weight', models.PositiveSmallIntegerField(default=1, help_text='0 takes no leads; 2 takes twice as many as 1.', validators=[django.core.validators.MaxValueValidator(10)], verbose_name='share')),
-                ('max_open_leads', models.PositiveIntegerField(blank=True, help_text='Skipped in the rotation while holding this many open leads.', null=True, verbose_name='at most open leads')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.team')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weight",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text="0 takes no leads; 2 takes twice as many as 1.",
+                        validators=[django.core.validators.MaxValueValidator(10)],
+                        verbose_name="share",
+                    ),
+                ),
+                (
+                    "max_open_leads",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Skipped in the rotation while holding this many open leads.",
+                        null=True,
+                        verbose_name="at most open leads",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="accounts.team",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('team', 'user'), name='team_member_setting_unique'), models.CheckConstraint(condition=models.Q(('weight__lte', 10)), name='team_member_weight_max')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("team", "user"), name="team_member_setting_unique"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("weight__lte", 10)), name="team_member_weight_max"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Submission',
+            name="Submission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(default=sampo.sales.webforms.models.new_reference, max_length=16, unique=True, verbose_name='reference')),
-                ('status', models.CharField(choices=[('received', 'received'), ('done', 'lead created'), ('failed', 'failed'), ('spam', 'spam')], default='received', max_length=10, verbose_name='status')),
-                ('data', models.JSONField(default=dict, verbose_name='data as sent')),
-                ('language', models.CharField(default='en', max_length=8, verbose_name='language')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('user_agent', models.CharField(blank=True, max_length=300, verbose_name='browser')),
-                ('page', models.CharField(blank=True, max_length=300, verbose_name='sent from')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='received')),
-                ('processed_at', models.DateTimeField(blank=True, null=True, verbose_name='processed')),
-                ('confirmation_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='confirmation sent')),
-                ('lead', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sales.opportunity', verbose_name='lead')),
-                ('web_form', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='submissions', to='sales.webform', verbose_name='web form')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        default=sampo.sales.webforms.models.new_reference,
+                        max_length=16,
+                        unique=True,
+                        verbose_name="reference",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "received"),
+                            ("done", "lead created"),
+                            ("failed", "failed"),
+                            ("spam", "spam"),
+                        ],
+                        default="received",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("data", models.JSONField(default=dict, verbose_name="data as sent")),
+                ("language", models.CharField(default="en", max_length=8, verbose_name="language")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "user_agent",
+                    models.CharField(blank=True, max_length=300, verbose_name="browser"),
+                ),
+                ("page", models.CharField(blank=True, max_length=300, verbose_name="sent from")),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="received")),
+                (
+                    "processed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="processed"),
+                ),
+                (
+                    "confirmation_sent_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="confirmation sent"),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sales.opportunity",
+                        verbose_name="lead",
+                    ),
+                ),
+                (
+                    "web_form",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="submissions",
+                        to="sales.webform",
+                        verbose_name="web form",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'submission',
-                'verbose_name_plural': 'submissions',
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['web_form', 'status', '-created_at'], name='submission_form_idx'), models.Index(fields=['status', '-created_at'], name='submission_status_idx')],
+                "verbose_name": "submission",
+                "verbose_name_plural": "submissions",
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["web_form", "status", "-created_at"], name="submission_form_idx"
+                    ),
+                    models.Index(fields=["status", "-created_at"], name="submission_status_idx"),
+                ],
             },
         ),
     ]

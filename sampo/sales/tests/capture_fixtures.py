@@ -14,7 +14,7 @@ from sampo.sales.assignment import services as assignment
 from sampo.sales.models import Pipeline, ProductInterest
 from sampo.sales.webforms import services as webforms
 
-__all__ = ["cloud", "cloud_team", "demo_form", "leads_pipeline", "on_premise", "demo_rule"]
+__all__ = ["cloud", "cloud_team", "demo_form", "demo_rule", "leads_pipeline", "on_premise"]
 
 
 @pytest.fixture

@@ -33,14 +33,15 @@ def _members(team: Team) -> dict[str, Any]:
 def test_it_takes_the_first_matching_rule_in_order(admin, cloud, cloud_team, sales_team):
     web = LeadSource.objects.get(code="web-form")
     assignment.rule_create(
-        actor=admin, values={"name": "Finnish web", "countries": "fi", "source": web, "team": sales_team}
+        actor=admin,
+        values={"name": "Finnish web", "countries": "fi", "source": web, "team": sales_team},
     )
     assignment.rule_create(
         actor=admin, values={"name": "Cloud", "product_interest": cloud, "team": cloud_team}
     )
 
-    both = _choose(country="FI", source_id=web.pk, product_interest_id=cloud.pk)
-    cloud_only = _choose(country="HU", source_id=web.pk, product_interest_id=cloud.pk)
+    both: Any = _choose(country="FI", source_id=web.pk, product_interest_id=cloud.pk)
+    cloud_only: Any = _choose(country="HU", source_id=web.pk, product_interest_id=cloud.pk)
 
     assert (both.rule.name, both.team) == ("Finnish web", sales_team)
     assert (cloud_only.rule.name, cloud_only.team) == ("Cloud", cloud_team)
@@ -55,12 +56,21 @@ def test_all_conditions_of_a_rule_must_hold_and_empty_ones_match_anything(
 ):
     rule = assignment.rule_create(
         actor=admin,
-        values={"name": "Nordic cloud", "countries": "FI, SE", "product_interest": cloud, "team": cloud_team},
+        values={
+            "name": "Nordic cloud",
+            "countries": "FI, SE",
+            "product_interest": cloud,
+            "team": cloud_team,
+        },
     )
     assert rule.countries == "FI SE"
 
-    assert assignment.rule_matches(rule, assignment.LeadFacts(country="SE", product_interest_id=cloud.pk))
-    assert not assignment.rule_matches(rule, assignment.LeadFacts(country="HU", product_interest_id=cloud.pk))
+    assert assignment.rule_matches(
+        rule, assignment.LeadFacts(country="SE", product_interest_id=cloud.pk)
+    )
+    assert not assignment.rule_matches(
+        rule, assignment.LeadFacts(country="HU", product_interest_id=cloud.pk)
+    )
     assert not assignment.rule_matches(
         rule, assignment.LeadFacts(country="FI", product_interest_id=on_premise.pk)
     )
@@ -226,7 +236,11 @@ def test_concurrent_picks_never_give_two_leads_to_the_same_turn(
                 )
                 sales.opportunity_create(
                     actor=None,
-                    values={"title": f"Lead {n}", "pipeline": leads_pipeline, "owner": chosen.owner},
+                    values={
+                        "title": f"Lead {n}",
+                        "pipeline": leads_pipeline,
+                        "owner": chosen.owner,
+                    },
                 )
             return chosen.owner.name
         finally:

@@ -29,9 +29,7 @@ def _field_post(**overrides: object) -> dict[str, object]:
 def test_an_admin_designs_a_form_and_gets_a_snippet(client, admin, leads_pipeline):
     client.force_login(admin)
 
-    response = client.post(
-        "/sales/admin/web-forms/new/", _field_post(pipeline=leads_pipeline.pk)
-    )
+    response = client.post("/sales/admin/web-forms/new/", _field_post(pipeline=leads_pipeline.pk))
 
     web_form = WebForm.objects.get()
     assert response["Location"] == f"/sales/admin/web-forms/{web_form.pk}/"
@@ -86,7 +84,9 @@ def test_allowed_websites_are_checked_and_normalized(client, admin, demo_form):
     assert demo_form.origins == ["https://www.example.com", "http://localhost:8080"]
 
 
-def test_the_submissions_page_lists_them_with_their_lead(client, admin, demo_form, demo_rule, cloud):
+def test_the_submissions_page_lists_them_with_their_lead(
+    client, admin, demo_form, demo_rule, cloud
+):
     client.post(
         f"/forms/{demo_form.key}/",
         {"contact_name": "Eszter", "email": "e@example.com", "product_interest": "sampo-cloud"},

@@ -88,9 +88,7 @@ def _edit_context(request: AuthedRequest, web_form: WebForm, form: WebFormForm) 
         "public_url": request.build_absolute_uri(
             reverse("sales:web_form_page", args=[web_form.key])
         ),
-        "json_url": request.build_absolute_uri(
-            reverse("sales:web_form_json", args=[web_form.key])
-        ),
+        "json_url": request.build_absolute_uri(reverse("sales:web_form_json", args=[web_form.key])),
         "history": history_for(web_form),
         "counts": selectors.submission_counts(web_form),
     }
@@ -167,7 +165,7 @@ def submission_retry(request: AuthedRequest, pk: int) -> HttpResponse:
         if submission.status == Submission.Status.DONE:
             messages.success(request, _("The lead was created."))
         else:
-            messages.error(request, _("The lead could not be created: %(error)s") % {
-                "error": submission.error
-            })
+            messages.error(
+                request, _("The lead could not be created: %(error)s") % {"error": submission.error}
+            )
     return redirect("sales:admin_submission", pk=pk)

@@ -16,6 +16,12 @@ LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 class WebFormForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    redirect_url = forms.URLField(
+        label=_("Redirect to"),
+        required=False,
+        assume_scheme="https",
+        help_text=_("Instead of the thank-you page, send the visitor to this page."),
+    )
 
     class Meta:
         model = WebForm

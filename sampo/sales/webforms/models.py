@@ -99,9 +99,7 @@ class Submission(models.Model):
     web_form = models.ForeignKey(
         WebForm, verbose_name=_("web form"), on_delete=models.PROTECT, related_name="submissions"
     )
-    reference = models.CharField(
-        _("reference"), max_length=16, unique=True, default=new_reference
-    )
+    reference = models.CharField(_("reference"), max_length=16, unique=True, default=new_reference)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
     )

@@ -77,7 +77,7 @@ def _refusal(request: HttpRequest, web_form: WebForm) -> tuple[int, str] | None:
     return None
 
 
-def _visitor(request: HttpRequest) -> dict[str, str]:
+def _visitor(request: HttpRequest) -> dict[str, Any]:
     return {
         "ip_address": rate_limits.client_ip(request),
         "user_agent": request.headers.get("User-Agent", ""),
@@ -107,11 +107,18 @@ def _thanks_url(web_form: WebForm, submission: Submission) -> str:
     return f"{url}?ref={submission.reference}&lang={submission.language}"
 
 
-def _page(request: HttpRequest, web_form: WebForm, form: SubmissionForm, status: int) -> HttpResponse:
+def _page(
+    request: HttpRequest, web_form: WebForm, form: SubmissionForm, status: int
+) -> HttpResponse:
     response = render(
         request,
         "sales/webforms/public_form.html",
-        {"web_form": web_form, "form": form, "honeypot": HONEYPOT, "language_field": LANGUAGE_FIELD},
+        {
+            "web_form": web_form,
+            "form": form,
+            "honeypot": HONEYPOT,
+            "language_field": LANGUAGE_FIELD,
+        },
         status=status,
     )
     if web_form.redirect_url:

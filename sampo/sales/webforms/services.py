@@ -73,7 +73,11 @@ def _clean_origins(text: str) -> str:
     origins = []
     for line in text.split():
         parts = urlsplit(line.strip())
-        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path not in ("", "/"):
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.hostname
+            or parts.path not in ("", "/")
+        ):
             raise ValidationError(
                 {
                     "allowed_origins": _(
@@ -223,7 +227,7 @@ def submission_process(*, submission: Submission) -> Submission:
             if submission.web_form.send_confirmation and submission.data.get("email"):
                 pk = submission.pk
                 transaction.on_commit(lambda: async_task(CONFIRMATION_TASK, pk))
-    except Exception as error:  # noqa: BLE001  (any failure is kept on the row, to retry)
+    except Exception as error:
         logger.exception("Web form submission %s made no lead", submission.reference)
         messages = getattr(error, "messages", None) or [str(error) or type(error).__name__]
         submission.status = Submission.Status.FAILED
@@ -238,4 +242,3 @@ def submission_retry(*, actor: User, submission: Submission) -> Submission:
     if submission.status == Submission.Status.DONE:
         raise ValidationError(_("This submission has its lead already."))
     return submission_process(submission=submission)
-

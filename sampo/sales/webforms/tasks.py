@@ -32,7 +32,9 @@ def send_confirmation(submission_id: int) -> bool:
                 "web_form": web_form,
                 "answers": answers(web_form, submission.data, submission.language),
             }
-            subject_text = render_to_string("sales/webforms/email/confirmation_subject.txt", context)
+            subject_text = render_to_string(
+                "sales/webforms/email/confirmation_subject.txt", context
+            )
             subject = " ".join(subject_text.split())
             body = render_to_string("sales/webforms/email/confirmation_body.txt", context)
         EmailMultiAlternatives(
