@@ -288,3 +288,37 @@ def test_the_form_source_and_tags_reach_the_lead(client, admin, demo_form, cloud
     lead = Opportunity.objects.get()
     assert lead.source == fair
     assert list(lead.tags.all()) == [tag]
+
+
+def test_a_redirect_address_replaces_the_thank_you_page(client, admin, demo_form, cloud):
+    from sampo.sales.webforms import services
+
+    services.web_form_update(
+        actor=admin,
+        web_form=demo_form,
+        values={"redirect_url": "https://www.example.com/kiitos"},
+        expected_version=None,
+    )
+
+    page = client.get(f"/forms/{demo_form.key}/")
+    posted = client.post(f"/forms/{demo_form.key}/", _visitor())
+
+    # The page lets the browser follow the redirect after its post (CSP form-action).
+    assert "form-action 'self' https://www.example.com" in page["Content-Security-Policy"]
+    assert (posted.status_code, posted["Location"]) == (303, "https://www.example.com/kiitos")
+
+
+def test_an_admin_releases_a_person_taken_for_a_bot(client, admin, demo_form, demo_rule, cloud):
+    client.post(f"/forms/{demo_form.key}/", _visitor(**{HONEYPOT: "autofilled"}))
+    submission = Submission.objects.get()
+    client.force_login(admin)
+
+    page = client.get(f"/sales/admin/submissions/{submission.pk}/").content.decode()
+    client.post(f"/sales/admin/submissions/{submission.pk}/retry/")
+    again = client.post(f"/sales/admin/submissions/{submission.pk}/retry/", follow=True)
+
+    assert "autofilled" in page
+    submission.refresh_from_db()
+    assert submission.status == Submission.Status.DONE
+    assert Opportunity.objects.count() == 1
+    assert "This submission has its lead already." in again.content.decode()
