@@ -24,6 +24,8 @@ CASCADE_ALLOWED = {
     ("contacts.ImportRow", "batch"),  # what each row of an import became
     ("sales.Stage", "pipeline"),  # a pipeline's steps (deleted only while nothing is in it)
     ("sales.StageChange", "opportunity"),  # an opportunity's path through the stages
+    ("sales.TeamRotation", "team"),  # a team's place in its round robin of leads
+    ("sales.TeamMemberSetting", "team"),  # members' shares of the team's leads
 }
 
 

@@ -76,7 +76,7 @@ class AssignmentSettings(models.Model):
     default_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("default owner"),
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -115,7 +115,8 @@ class TeamMemberSetting(models.Model):
     """A member's share of the team's leads; members without a row take one share, uncapped."""
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Users are deactivated, never deleted (the integrity audit holds every user reference to it).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     weight = models.PositiveSmallIntegerField(
         _("share"),
         default=1,

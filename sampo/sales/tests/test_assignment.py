@@ -217,7 +217,7 @@ def test_unknown_country_codes_and_hours_out_of_range_are_refused(admin, cloud_t
     assert not TeamMemberSetting.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_picks_never_give_two_leads_to_the_same_turn(
     admin, demo_rule, cloud, cloud_team, leads_pipeline
 ):
