@@ -328,6 +328,16 @@ DIGEST_HOUR = env_int("SAMPO_DIGEST_HOUR", 7)
 # Read notifications are deleted after this many days; unread ones stay.
 NOTIFICATION_RETENTION_DAYS = env_int("SAMPO_NOTIFICATION_RETENTION_DAYS", 90)
 
+# --- Web-to-lead forms ----------------------------------------------------------------------
+
+# Posts accepted per visitor address and per form in a window of seconds (more get a 429), the
+# largest request body accepted (more gets a 413), and how soon a new lead is to be contacted.
+WEBFORM_POSTS_PER_IP = env_int("SAMPO_WEBFORM_POSTS_PER_IP", 10)
+WEBFORM_POSTS_PER_FORM = env_int("SAMPO_WEBFORM_POSTS_PER_FORM", 300)
+WEBFORM_RATE_WINDOW = env_int("SAMPO_WEBFORM_RATE_WINDOW_SECONDS", 600)
+WEBFORM_MAX_BYTES = env_int("SAMPO_WEBFORM_MAX_BYTES", 16 * 1024)
+BEHIND_PROXY = env_bool("SAMPO_BEHIND_PROXY")
+
 # --- Security -------------------------------------------------------------------------------
 
 HTTPS = env_bool("SAMPO_HTTPS")

@@ -67,7 +67,15 @@ def access_opportunity(user: User, pk: int, *, write: bool = False) -> Opportuni
     opportunity = (
         Opportunity.objects.filter(visible(user), pk=pk)
         .select_related(
-            "owner", "team", "pipeline", "stage", "organization", "person", "source", "lost_reason"
+            "owner",
+            "team",
+            "pipeline",
+            "stage",
+            "organization",
+            "person",
+            "source",
+            "lost_reason",
+            "product_interest",
         )
         .first()
     )

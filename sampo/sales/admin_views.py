@@ -19,7 +19,15 @@ from sampo.lib.forms import add_service_error
 from sampo.lib.http import AuthedRequest
 from sampo.sales import selectors, services
 from sampo.sales.forms import ChoiceForm, PipelineForm, StageDeleteForm, StageForm
-from sampo.sales.models import LeadSource, LostReason, Opportunity, Pipeline, SeededChoice, Stage
+from sampo.sales.models import (
+    LeadSource,
+    LostReason,
+    Opportunity,
+    Pipeline,
+    ProductInterest,
+    SeededChoice,
+    Stage,
+)
 
 # The two admin-configurable lists, by their URL part.
 CHOICE_LISTS: dict[str, dict[str, Any]] = {
@@ -29,6 +37,16 @@ CHOICE_LISTS: dict[str, dict[str, Any]] = {
         "title": gettext_lazy("Lead sources"),
         "intro": gettext_lazy("Where leads come from. Each opportunity can name one."),
         "add": gettext_lazy("Add a lead source"),
+    },
+    "product-interests": {
+        "model": ProductInterest,
+        "field": "product_interest",
+        "title": gettext_lazy("Product interests"),
+        "intro": gettext_lazy(
+            "The products a lead can ask about: web forms offer them, assignment rules route "
+            "by them."
+        ),
+        "add": gettext_lazy("Add a product interest"),
     },
     "lost-reasons": {
         "model": LostReason,

@@ -189,3 +189,63 @@ def _place(
             opportunity=opportunity,
             until=timezone.localdate() + datetime.timedelta(days=rng.randrange(20, 180)),
         )
+
+
+@register(41, "sales-capture")
+@transaction.atomic
+def load_lead_capture(context: DemoContext) -> None:
+    """Two product lines, a "request a demo" web form and two assignment rules: Hungarian
+    leads to the export team, Sampo Cloud to the south team. Skipped once the form exists."""
+    from sampo.sales.assignment import services as assignment
+    from sampo.sales.models import ProductInterest
+    from sampo.sales.webforms import services as webforms
+    from sampo.sales.webforms.models import WebForm
+
+    users, teams = _people_for(context)
+    if not users or not teams:
+        return
+    if WebForm.objects.filter(name="Request a demo").exists():
+        context.log("demo: the web form is already there")
+        return
+    admin = users["admin"]
+    products = {}
+    for name in ("Sampo Cloud", "Sampo On-premise"):
+        products[name] = ProductInterest.objects.filter(name=name).first() or (
+            services.choice_create(actor=admin, model=ProductInterest, name=name)
+        )
+    pipeline = Pipeline.objects.filter(team=teams["export"]).first() or Pipeline.objects.first()
+    web_form = webforms.web_form_create(
+        actor=admin,
+        values={
+            "name": "Request a demo",
+            "pipeline": pipeline,
+            "fields": [
+                {"name": "contact_name", "required": True, "labels": {}},
+                {"name": "company_name", "required": False, "labels": {}},
+                {"name": "email", "required": True, "labels": {}},
+                {"name": "phone", "required": False, "labels": {}},
+                {"name": "country", "required": False, "labels": {}},
+                {"name": "product_interest", "required": True, "labels": {}},
+                {
+                    "name": "description",
+                    "required": False,
+                    "labels": {"fi": "Mitä haluatte nähdä?"},
+                },
+            ],
+            "thank_you_message": "Thank you! A colleague will call you within a working day.",
+        },
+    )
+    assignment.rule_create(
+        actor=admin,
+        values={"name": "Hungarian leads", "countries": "HU", "team": teams["export"]},
+    )
+    assignment.rule_create(
+        actor=admin,
+        values={
+            "name": "Sampo Cloud demos",
+            "product_interest": products["Sampo Cloud"],
+            "web_form": web_form,
+            "team": teams["south"],
+        },
+    )
+    assignment.settings_update(actor=admin, values={"default_team": teams["south"]})

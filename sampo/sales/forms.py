@@ -57,7 +57,10 @@ class OpportunityForm(FieldsetsMixin, forms.ModelForm):
             _("As typed on the lead"),
             ["contact_name", "company_name", "email", "phone"],
         ),
-        (_("More"), ["source", "owner", "team", "tags", "description"]),
+        (
+            _("More"),
+            ["source", "product_interest", "country", "owner", "team", "tags", "description"],
+        ),
     ]
 
     class Meta:
@@ -76,6 +79,8 @@ class OpportunityForm(FieldsetsMixin, forms.ModelForm):
             "email",
             "phone",
             "source",
+            "product_interest",
+            "country",
             "owner",
             "team",
             "tags",

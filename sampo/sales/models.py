@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sampo.accounts.models import Team
-from sampo.contacts.models import Organization, Person, Tag
+from sampo.contacts.models import COUNTRY_CHOICES, Organization, Person, Tag
 from sampo.core import named_types
 from sampo.core.models import BusinessModel
 
@@ -50,6 +50,15 @@ class LeadSource(SeededChoice):
     class Meta(SeededChoice.Meta):
         verbose_name = _("lead source")
         verbose_name_plural = _("lead sources")
+
+
+class ProductInterest(SeededChoice):
+    """A product line a lead can ask about (web forms offer them, assignment rules route by
+    them); the company's own names, so nothing is seeded."""
+
+    class Meta(SeededChoice.Meta):
+        verbose_name = _("product interest")
+        verbose_name_plural = _("product interests")
 
 
 class LostReason(SeededChoice):
@@ -188,6 +197,15 @@ class Opportunity(BusinessModel):
     company_name = models.CharField(_("company name"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    country = models.CharField(_("country"), max_length=2, choices=COUNTRY_CHOICES, blank=True)
+    product_interest = models.ForeignKey(
+        ProductInterest,
+        verbose_name=_("product interest"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     expected_revenue = models.DecimalField(
         _("expected revenue"), max_digits=16, decimal_places=2, null=True, blank=True
     )
@@ -351,3 +369,13 @@ class StageChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.opportunity_id}: {self.from_label} → {self.to_label}"
+
+
+# Lead capture lives in its own modules; imported here so that Django finds the models.
+from sampo.sales.assignment.models import (  # noqa: E402, F401
+    AssignmentRule,
+    AssignmentSettings,
+    TeamMemberSetting,
+    TeamRotation,
+)
+from sampo.sales.webforms.models import Submission, WebForm  # noqa: E402, F401

@@ -116,3 +116,4 @@ from sampo.sales import demo  # noqa: E402, F401  (registers the demo loader)
 from sampo.sales.imports import IMPORT_TYPE  # noqa: E402
 
 imports.register(IMPORT_TYPE)
+from sampo.sales.webforms import registrations as _capture  # noqa: E402, F401

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -30,6 +30,7 @@ from sampo.sales.models import (
     LostReason,
     Opportunity,
     Pipeline,
+    ProductInterest,
     SeededChoice,
     Stage,
     StageChange,
@@ -633,7 +634,9 @@ def choice_move(*, actor: User, choice: SeededChoice, offset: int) -> None:
 
 
 def _uses_of(choice: SeededChoice) -> int:
-    field = "source" if isinstance(choice, LeadSource) else "lost_reason"
+    field = {LeadSource: "source", ProductInterest: "product_interest"}.get(
+        type(choice), "lost_reason"
+    )
     return Opportunity.all_objects.filter(**{field: choice}).count()
 
 
@@ -652,4 +655,10 @@ def choice_delete(*, actor: User, choice: SeededChoice) -> None:
                 )
                 % {"name": choice, "count": used}
             )
-        choice.delete()
+        try:
+            choice.delete()
+        except ProtectedError as error:
+            raise ValidationError(
+                _("“%(name)s” is still used by a web form or an assignment rule.")
+                % {"name": choice}
+            ) from error

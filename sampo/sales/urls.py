@@ -1,6 +1,8 @@
 from django.urls import path
 
 from sampo.sales import admin_views, views
+from sampo.sales.assignment import urls as assignment_urls
+from sampo.sales.webforms import urls as webforms_urls
 
 app_name = "sales"
 
@@ -95,3 +97,7 @@ urlpatterns = [
         name="admin_choice_delete",
     ),
 ]
+
+# Lead capture: web forms (public and admin pages) and assignment, first so that their admin
+# addresses win over the catch-all `sales/admin/<kind>/` above.
+urlpatterns = [*webforms_urls.urlpatterns, *assignment_urls.urlpatterns, *urlpatterns]

@@ -28,6 +28,8 @@ CASCADE_ALLOWED = {
     ("sales.StageChange", "opportunity"),  # an opportunity's path through the stages
     ("accounts.RoleRight", "role"),  # what a role may do; an added role is deleted with them
     ("lists.DefaultView", "view"),  # a user's choice of a saved view, gone with the view
+    ("sales.TeamRotation", "team"),  # a team's place in its round robin of leads
+    ("sales.TeamMemberSetting", "team"),  # members' shares of the team's leads
 }
 
 
