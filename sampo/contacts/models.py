@@ -153,6 +153,9 @@ class Organization(BusinessModel):
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="+")
     notes = models.TextField(_("notes"), blank=True)
+    # Custom field values by code (core.custom_fields); null until one is set, so that adding
+    # the column to a big table needs no rewrite.
+    custom = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("organization")
@@ -227,6 +230,9 @@ class Person(BusinessModel):
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="+")
     notes = models.TextField(_("notes"), blank=True)
+    # Custom field values by code (core.custom_fields); null until one is set, so that adding
+    # the column to a big table needs no rewrite.
+    custom = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("person")

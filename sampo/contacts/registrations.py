@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sampo.contacts import selectors
 from sampo.contacts.models import Organization, Person
-from sampo.core import events, navigation, schedules, search, trash
+from sampo.core import custom_fields, events, navigation, schedules, search, trash
 
 
 def _is_admin(user: object) -> bool:
@@ -26,6 +26,8 @@ navigation.register(
 navigation.register(
     label=_("Imports"), url_name="contacts:imports", section="admin", order=50, visible_to=_is_admin
 )
+custom_fields.register(key="organization", model=Organization, label=_("Organizations"))
+custom_fields.register(key="person", model=Person, label=_("People"))
 trash.register(Organization)
 trash.register(Person)
 events.register_event("joined_organization", _("added to an organization"))

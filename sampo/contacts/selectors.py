@@ -14,6 +14,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from sampo.accounts.models import User
 from sampo.contacts.models import KeyFigure, Membership, Organization, Person
+from sampo.core import custom_fields
+from sampo.core.custom_fields import values as custom_values
 from sampo.core.search import SearchHit
 from sampo.lib.business_ids import parse_business_id
 from sampo.lib.phones import phone_search_keys
@@ -178,6 +180,9 @@ def organization_overview(organization: Organization) -> dict[str, Any]:
         "key_figures": KeyFigure.objects.filter(organization=organization).order_by("-year")[:5],
         "relationship_types": organization.relationship_types.all(),
         "tags": organization.tags.all(),
+        "custom_values": custom_values.shown(
+            organization, custom_fields.definitions("organization")
+        ),
     }
 
 
@@ -187,7 +192,11 @@ def person_overview(person: Person) -> dict[str, Any]:
         .select_related("organization")
         .order_by("end_date", "-is_primary")
     )
-    return {"memberships": memberships, "tags": person.tags.all()}
+    return {
+        "memberships": memberships,
+        "tags": person.tags.all(),
+        "custom_values": custom_values.shown(person, custom_fields.definitions("person")),
+    }
 
 
 def organization_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:

@@ -152,7 +152,12 @@ def _save_with_duplicate_guard(
 
 def _values(form: Any) -> dict[str, Any]:
     skip = {"version", "organization", "role"}
-    return {k: v for k, v in form.cleaned_data.items() if k not in skip}
+    values = {
+        k: v for k, v in form.cleaned_data.items() if k not in skip and not k.startswith("cf_")
+    }
+    if form.custom_definitions:
+        values["custom"] = form.custom_values()
+    return values
 
 
 @require_http_methods(["GET", "POST"])

@@ -18,6 +18,13 @@ class CoreConfig(AppConfig):
             order=90,
             visible_to=lambda user: user.is_admin,
         )
+        navigation.register(
+            label=_("Custom fields"),
+            url_name="core:custom_fields",
+            section="admin",
+            order=35,
+            visible_to=lambda user: user.is_admin,
+        )
         schedules.register(
             name="sampo:purge-trash", func="sampo.core.tasks.purge_trash", cron="30 3 * * *"
         )

@@ -15,6 +15,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from sampo.core import custom_fields
+from sampo.core.custom_fields.values import display as custom_display
 from sampo.core.models import HistoryEntry
 
 # Bookkeeping that changes on every write and tells a reader nothing; secrets never.
@@ -80,7 +82,23 @@ def snapshot(instance: models.Model) -> Snapshot:
     """The tracked state of a saved record, taken before a change."""
     if instance.pk is None:
         return {}
-    return {f.name: _field_state(instance, f) for f in tracked_fields(instance._meta.model)}
+    state = {f.name: _field_state(instance, f) for f in tracked_fields(instance._meta.model)}
+    return {**state, **custom_state(instance)}
+
+
+def custom_state(instance: models.Model) -> Snapshot:
+    """Each custom field of the record, archived ones too, as its own tracked value."""
+    key = custom_fields.record_type_of(instance._meta.model)
+    if key is None:
+        return {}
+    stored = custom_fields.values_of(instance)
+    return {
+        f"{custom_fields.CUSTOM_PREFIX}{field.code}": {
+            "value": stored.get(field.code),
+            "label": custom_display(field, stored.get(field.code)),
+        }
+        for field in custom_fields.definitions(key, archived=True)
+    }
 
 
 def diff(before: Snapshot, after: Snapshot) -> list[dict[str, Any]]:
