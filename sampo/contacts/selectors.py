@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from sampo.accounts.models import User
 from sampo.contacts.models import KeyFigure, Membership, Organization, Person
 from sampo.core import custom_fields
+from sampo.core.custom_fields import filters as custom_filters
 from sampo.core.custom_fields import values as custom_values
 from sampo.core.search import SearchHit
 from sampo.lib.business_ids import parse_business_id
@@ -75,6 +76,7 @@ def organization_rows(
     city: str = "",
     industry: int | None = None,
     figures: FigureRanges | None = None,
+    custom: list[custom_filters.FieldFilter] | None = None,
     sort: str = "name",
 ) -> QuerySet[Organization]:
     """The organizations a list shows with its filters, unpaged: the page and its exports."""
@@ -97,6 +99,7 @@ def organization_rows(
         rows = rows.filter(Q(industry_id=industry) | Q(industry__parent_id=industry))
     if figures is not None and figures.any():
         rows = rows.filter(_figures_in(figures))
+    rows = custom_filters.apply(rows, custom)
     rows = rows.prefetch_related("relationship_types", "tags")
     return rows.order_by(*ORGANIZATION_SORTS.get(sort, ORGANIZATION_SORTS["name"]))
 
@@ -142,6 +145,7 @@ def person_rows(
     search: str = "",
     owner: int | None = None,
     tag: int | None = None,
+    custom: list[custom_filters.FieldFilter] | None = None,
     sort: str = "name",
 ) -> QuerySet[Person]:
     """The people a list shows with its filters, unpaged, each with `current_memberships`
@@ -153,6 +157,7 @@ def person_rows(
         rows = rows.filter(owner_id=owner)
     if tag:
         rows = rows.filter(tags=tag)
+    rows = custom_filters.apply(rows, custom)
     current = Membership.objects.filter(
         end_date__isnull=True, organization__deleted_at__isnull=True
     ).select_related("organization")

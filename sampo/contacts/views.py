@@ -15,9 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sampo.accounts.models import User
-from sampo.contacts import access, exports, panels, selectors, services
+from sampo.contacts import access, exports, list_columns, panels, selectors, services
 from sampo.contacts.forms import MembershipEndForm, MembershipForm, OrganizationForm, PersonForm
 from sampo.contacts.models import Industry, RelationshipType, Tag
+from sampo.core import custom_fields
+from sampo.core import list_columns as core_list_columns
+from sampo.core.custom_fields import filters as custom_filters
 from sampo.core.records import StaleEditError
 from sampo.core.selectors import history_for
 from sampo.lib.forms import add_service_error
@@ -32,11 +35,12 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _person_filters(request: AuthedRequest) -> dict[str, Any]:
+def _person_filters(request: AuthedRequest, kind: str = "person") -> dict[str, Any]:
     return {
         "search": request.GET.get("q", "").strip(),
         "owner": _int(request.GET.get("owner")),
         "tag": _int(request.GET.get("tag")),
+        "custom": custom_filters.parse(custom_fields.definitions(kind), request.GET),
         "sort": request.GET.get("sort", "name"),
     }
 
@@ -51,7 +55,7 @@ def _decimal(value: str | None) -> Decimal | None:
 def _organization_filters(request: AuthedRequest) -> dict[str, Any]:
     get = request.GET.get
     return {
-        **_person_filters(request),
+        **_person_filters(request, "organization"),
         "relationship": _int(get("relationship")),
         "city": get("city", "").strip(),
         "industry": _int(get("industry")),
@@ -89,7 +93,7 @@ def _export_links(request: AuthedRequest, kind: str) -> list[tuple[str, str]]:
     }
     query = QueryDict(mutable=True)
     for key, values in request.GET.lists():
-        if key != "page" and any(values):
+        if key not in ("page", "columns") and any(values):
             query.setlist(key, [value for value in values if value])
     suffix = f"?{query.urlencode()}" if query else ""
     return [
@@ -103,15 +107,53 @@ def _render_list(
 ) -> HttpResponse:
     """The whole list page, or only its rows when htmx asks after a filter changed (the
     export menu comes along, to carry the new filters)."""
+    definitions = [item.field for item in filters["custom"]]
+    available = list_columns.available(kind, definitions)
+    columns = core_list_columns.chosen(
+        user=request.user,
+        list_key=list_columns.LIST_KEYS[kind],
+        available=available,
+        default=list_columns.DEFAULT[kind],
+        requested=request.GET.get("columns"),
+    )
     context = {
         "page": page,
         "filters": filters,
+        "custom_filters": filters["custom"],
+        "custom_filters_active": custom_filters.any_active(filters["custom"]),
+        "columns": columns,
+        "column_choices": [(c, True) for c in columns]
+        + [(c, False) for c in available if c not in columns],
+        "columns_url": reverse(f"contacts:{kind}_columns"),
         "can_create": access.can_create(request.user),
         "export_links": _export_links(request, kind),
         **_filter_choices(),
     }
     template = f"contacts/{kind}_rows.html" if request.htmx else f"contacts/{kind}_list.html"
     return render(request, template, context)
+
+
+@require_POST
+def list_columns_save(request: AuthedRequest, kind: str) -> HttpResponse:
+    """Keep the user's columns for the list and show it with them (in the URL too, so a
+    link or a saved view carries them); "reset" goes back to the default columns."""
+    available = list_columns.available(kind, custom_fields.definitions(kind))
+    list_key = list_columns.LIST_KEYS[kind]
+    query = QueryDict(request.POST.get("query", ""), mutable=True)
+    for key in ("page", "columns"):
+        query.pop(key, None)
+    if request.POST.get("reset"):
+        core_list_columns.list_columns_reset(user=request.user, list_key=list_key)
+    else:
+        keys = core_list_columns.list_columns_save(
+            user=request.user,
+            list_key=list_key,
+            keys=request.POST.getlist("columns"),
+            available=available,
+        )
+        query["columns"] = ",".join(keys)
+    target = reverse("contacts:organizations" if kind == "organization" else "contacts:people")
+    return redirect(f"{target}?{query.urlencode()}" if query else target)
 
 
 @require_GET
