@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contacts', '0004_merges'),
+        ("contacts", "0004_merges"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organization',
-            name='custom',
+            model_name="organization",
+            name="custom",
             field=models.JSONField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='person',
-            name='custom',
+            model_name="person",
+            name="custom",
             field=models.JSONField(blank=True, editable=False, null=True),
         ),
     ]

@@ -33,7 +33,6 @@ _registry: dict[str, RecordType] = {}
 CUSTOM_PREFIX = "custom."
 
 
-
 def register(*, key: str, model: type[models.Model], label: Any) -> None:
     _registry[key] = RecordType(key, model, label)
 

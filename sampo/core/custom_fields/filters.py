@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db.models import DecimalField, Q, QuerySet
+from django.db.models import DecimalField, Q, QuerySet, TextField
 from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 from django.http import QueryDict
@@ -26,6 +26,15 @@ from sampo.core.models import CustomField
 Kind = CustomField.Kind
 RANGE_KINDS = {Kind.NUMBER, Kind.MONEY}
 NUMBER = DecimalField(max_digits=30, decimal_places=6)
+
+
+def _text(code: str, key: str | None = None) -> Cast:
+    """A value (or, with `key`, a money value's part) as plain text: compared as text, not
+    by the JSON field's own lookups, which would read the other side as JSON."""
+    value = KeyTransform(code, "custom")
+    return Cast(
+        KeyTextTransform(key, value) if key else KeyTextTransform(code, "custom"), TextField()
+    )
 
 
 def _decimal(text: str | None) -> Decimal | None:
@@ -77,25 +86,29 @@ class FieldFilter:
             return rows.filter(**{f"{alias}__{lookup}": self.text})
         if kind in RANGE_KINDS:
             value = KeyTransform(code, "custom")
-            amount = KeyTextTransform("amount", value) if kind == Kind.MONEY else KeyTextTransform(code, "custom")
+            amount = (
+                KeyTextTransform("amount", value)
+                if kind == Kind.MONEY
+                else KeyTextTransform(code, "custom")
+            )
             rows = rows.alias(**{alias: Cast(amount, NUMBER)})
             if self.low is not None:
                 rows = rows.filter(**{f"{alias}__gte": self.low})
             if self.high is not None:
                 rows = rows.filter(**{f"{alias}__lte": self.high})
             if kind == Kind.MONEY and self.currency and (self.low, self.high) != (None, None):
-                rows = rows.alias(**{f"{alias}_c": KeyTextTransform("currency", value)})
+                rows = rows.alias(**{f"{alias}_c": _text(code, "currency")})
                 rows = rows.filter(**{f"{alias}_c": self.currency})
             return rows
         if kind == Kind.DATE:
-            rows = rows.alias(**{alias: KeyTextTransform(code, "custom")})
+            rows = rows.alias(**{alias: _text(code)})
             if self.since:
                 rows = rows.filter(**{f"{alias}__gte": self.since.isoformat()})
             if self.until:
                 rows = rows.filter(**{f"{alias}__lte": self.until.isoformat()})
             return rows
         if kind == Kind.CHOICE:
-            rows = rows.alias(**{alias: KeyTextTransform(code, "custom")})
+            rows = rows.alias(**{alias: _text(code)})
             return rows.filter(**{f"{alias}__in": self.keys})
         if kind == Kind.MULTI_CHOICE:
             # The list as JSON text holds each key in quotes; keys are slugs, so a quoted key
@@ -108,7 +121,9 @@ class FieldFilter:
         rows = rows.alias(**{alias: KeyTransform(code, "custom")})
         if self.yes_no == "yes":
             return rows.filter(**{alias: True})
-        return rows.filter(Q(**{alias: False}) | Q(**{f"{alias}__isnull": True}) | Q(custom__isnull=True))
+        return rows.filter(
+            Q(**{alias: False}) | Q(**{f"{alias}__isnull": True}) | Q(custom__isnull=True)
+        )
 
 
 def parse(fields: list[CustomField], query: QueryDict) -> list[FieldFilter]:
@@ -121,7 +136,10 @@ def parse(fields: list[CustomField], query: QueryDict) -> list[FieldFilter]:
             item.text = query.get(key, "").strip()[:200]
             item.equals = query.get(f"{key}_op") == "equals"
         elif kind in RANGE_KINDS:
-            item.low, item.high = _decimal(query.get(f"{key}_min")), _decimal(query.get(f"{key}_max"))
+            item.low, item.high = (
+                _decimal(query.get(f"{key}_min")),
+                _decimal(query.get(f"{key}_max")),
+            )
             item.currency = query.get(f"{key}_currency", "").strip().upper()[:3]
         elif kind == Kind.DATE:
             item.since, item.until = _date(query.get(f"{key}_from")), _date(query.get(f"{key}_to"))

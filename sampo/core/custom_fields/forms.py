@@ -3,6 +3,7 @@ them."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -19,6 +20,16 @@ CURRENCIES = ["EUR", "HUF", "SEK", "NOK", "DKK", "PLN", "CZK", "RON", "CHF", "GB
 def currency_choices(first: str = "") -> list[tuple[str, str]]:
     codes = dict.fromkeys([c for c in (first, settings.DEFAULT_CURRENCY, *CURRENCIES) if c])
     return [(code, code) for code in codes]
+
+
+class DecimalInput(forms.DecimalField):
+    """A localized number that also takes the plain spaces people type between thousands
+    ("12 500,50"), not only the locale's no-break space."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = re.sub(r"[\s\u00a0\u202f]", "", value)
+        return super().to_python(value)
 
 
 class MoneyWidget(forms.MultiWidget):
@@ -42,13 +53,11 @@ class MoneyField(forms.MultiValueField):
     def __init__(self, *, currency: str, **kwargs: Any) -> None:
         choices = currency_choices(currency)
         fields = (
-            forms.DecimalField(max_digits=16, decimal_places=2, localize=True),
+            DecimalInput(max_digits=16, decimal_places=2, localize=True),
             forms.ChoiceField(choices=choices),
         )
         kwargs.setdefault("initial", [None, currency])
-        super().__init__(
-            fields, widget=MoneyWidget(choices), require_all_fields=False, **kwargs
-        )
+        super().__init__(fields, widget=MoneyWidget(choices), require_all_fields=False, **kwargs)
         self.default_currency = currency
 
     def compress(self, data_list: list[Any]) -> Any:
@@ -63,7 +72,9 @@ def _choices_with_current(field: CustomField, current: Any) -> list[tuple[str, s
     held = current if isinstance(current, list) else [current] if current else []
     labels = values.choice_labels(field)
     offered_keys = {key for key, _label in offered}
-    return offered + [(key, labels[key]) for key in held if key in labels and key not in offered_keys]
+    return offered + [
+        (key, labels[key]) for key in held if key in labels and key not in offered_keys
+    ]
 
 
 def form_field(field: CustomField, current: Any = None) -> forms.Field:
@@ -81,7 +92,7 @@ def form_field(field: CustomField, current: Any = None) -> forms.Field:
             max_length=values.LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}), **common
         )
     if kind == Kind.NUMBER:
-        return forms.DecimalField(
+        return DecimalInput(
             max_digits=20, decimal_places=6, localize=True,
             widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common,
         )  # fmt: skip

@@ -118,7 +118,11 @@ def custom_field_update(
         kept = {c["key"] for c in given}
         given += [c for c in field.choices or [] if c["key"] not in kept]
         updated = [
-            {"key": c["key"], "label": " ".join(c["label"].split())[:100], "archived": c["archived"]}
+            {
+                "key": c["key"],
+                "label": " ".join(c["label"].split())[:100],
+                "archived": c["archived"],
+            }
             for c in given
         ]
         field.choices = _add_choices(updated, new_choices or [])

@@ -6,48 +6,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0002_action_labels_with_context'),
+        ("core", "0002_action_labels_with_context"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CustomField',
+            name="CustomField",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_type', models.CharField(max_length=40, verbose_name='record type')),
-                ('code', models.SlugField(max_length=40, verbose_name='code')),
-                ('label', models.CharField(max_length=100, verbose_name='label')),
-                ('labels', models.JSONField(blank=True, default=dict)),
-                ('kind', models.CharField(choices=[('text', 'Text'), ('long_text', 'Long text'), ('number', 'Number'), ('money', 'Money'), ('date', 'Date'), ('choice', 'Choice'), ('multi_choice', 'Several choices'), ('yes_no', 'Yes or no')], max_length=16, verbose_name='type')),
-                ('choices', models.JSONField(blank=True, default=list)),
-                ('currency', models.CharField(blank=True, max_length=3, verbose_name='default currency')),
-                ('required', models.BooleanField(default=False, verbose_name='required')),
-                ('help_text', models.CharField(blank=True, max_length=200, verbose_name='help text')),
-                ('position', models.PositiveSmallIntegerField(default=100)),
-                ('is_archived', models.BooleanField(default=False, verbose_name='archived')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("record_type", models.CharField(max_length=40, verbose_name="record type")),
+                ("code", models.SlugField(max_length=40, verbose_name="code")),
+                ("label", models.CharField(max_length=100, verbose_name="label")),
+                ("labels", models.JSONField(blank=True, default=dict)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("text", "Text"),
+                            ("long_text", "Long text"),
+                            ("number", "Number"),
+                            ("money", "Money"),
+                            ("date", "Date"),
+                            ("choice", "Choice"),
+                            ("multi_choice", "Several choices"),
+                            ("yes_no", "Yes or no"),
+                        ],
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                ("choices", models.JSONField(blank=True, default=list)),
+                (
+                    "currency",
+                    models.CharField(blank=True, max_length=3, verbose_name="default currency"),
+                ),
+                ("required", models.BooleanField(default=False, verbose_name="required")),
+                (
+                    "help_text",
+                    models.CharField(blank=True, max_length=200, verbose_name="help text"),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=100)),
+                ("is_archived", models.BooleanField(default=False, verbose_name="archived")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'custom field',
-                'verbose_name_plural': 'custom fields',
-                'ordering': ['record_type', 'position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('record_type', 'code'), name='custom_field_code_unique')],
+                "verbose_name": "custom field",
+                "verbose_name_plural": "custom fields",
+                "ordering": ["record_type", "position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("record_type", "code"), name="custom_field_code_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ListColumns',
+            name="ListColumns",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('list_key', models.CharField(max_length=60)),
-                ('columns', models.JSONField(default=list)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("list_key", models.CharField(max_length=60)),
+                ("columns", models.JSONField(default=list)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'list_key'), name='list_columns_one_per_list')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "list_key"), name="list_columns_one_per_list"
+                    )
+                ],
             },
         ),
     ]
