@@ -123,10 +123,25 @@ def _take_values(survivor: Record, others: list[Record], take: dict[str, int]) -
             continue
         for name in (field.attname, *COMPANIONS.get(field.name, ())):
             setattr(survivor, name, getattr(source, name))
+    _merge_custom(survivor, others)
     if isinstance(survivor, Organization):
         survivor.name_folded = fold(survivor.name)
     else:
         survivor.name_folded = fold(f"{survivor.first_name} {survivor.last_name}")
+
+
+def _merge_custom(survivor: Record, others: list[Record]) -> None:
+    """Custom field values: the survivor's own, the others' where it has none; choices of a
+    several-choice field are joined. Undo puts the survivor's values back from
+    `survivor_before`, like its other fields."""
+    merged = dict(survivor.custom or {})
+    for other in others:
+        for code, value in (other.custom or {}).items():
+            if code not in merged:
+                merged[code] = value
+            elif isinstance(value, list) and isinstance(merged[code], list):
+                merged[code] = merged[code] + [key for key in value if key not in merged[code]]
+    survivor.custom = merged or None
 
 
 def _move_links(model: type[Record], other: Record, survivor: Record, merge: Merge) -> None:

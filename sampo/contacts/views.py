@@ -399,7 +399,7 @@ def _xlsx_download(content: bytes, filename: str) -> HttpResponse:
 def organization_export_csv(request: AuthedRequest) -> StreamingHttpResponse:
     access.require_export(request.user)
     rows = selectors.organization_rows(user=request.user, **_organization_filters(request))
-    columns = exports.ORGANIZATION_COLUMNS
+    columns = exports.with_custom_fields(exports.ORGANIZATION_COLUMNS, "organization")
     lines = iter_csv(exports.table(columns, rows), exports.headers(columns))
     return _csv_download(lines, _filename("organizations", "csv"))
 
@@ -408,7 +408,7 @@ def organization_export_csv(request: AuthedRequest) -> StreamingHttpResponse:
 def organization_export_xlsx(request: AuthedRequest) -> HttpResponse:
     access.require_export(request.user)
     rows = selectors.organization_rows(user=request.user, **_organization_filters(request))
-    columns = exports.ORGANIZATION_COLUMNS
+    columns = exports.with_custom_fields(exports.ORGANIZATION_COLUMNS, "organization")
     content = write_xlsx(exports.table(columns, rows), exports.headers(columns), _("Organizations"))
     return _xlsx_download(content, _filename("organizations", "xlsx"))
 
@@ -417,7 +417,7 @@ def organization_export_xlsx(request: AuthedRequest) -> HttpResponse:
 def person_export_csv(request: AuthedRequest) -> StreamingHttpResponse:
     access.require_export(request.user)
     rows = selectors.person_rows(user=request.user, **_person_filters(request))
-    columns = exports.PERSON_COLUMNS
+    columns = exports.with_custom_fields(exports.PERSON_COLUMNS, "person")
     lines = iter_csv(exports.table(columns, rows), exports.headers(columns))
     return _csv_download(lines, _filename("people", "csv"))
 
@@ -426,7 +426,7 @@ def person_export_csv(request: AuthedRequest) -> StreamingHttpResponse:
 def person_export_xlsx(request: AuthedRequest) -> HttpResponse:
     access.require_export(request.user)
     rows = selectors.person_rows(user=request.user, **_person_filters(request))
-    columns = exports.PERSON_COLUMNS
+    columns = exports.with_custom_fields(exports.PERSON_COLUMNS, "person")
     content = write_xlsx(exports.table(columns, rows), exports.headers(columns), _("People"))
     return _xlsx_download(content, _filename("people", "xlsx"))
 

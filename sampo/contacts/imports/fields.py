@@ -22,6 +22,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from sampo.accounts.models import User
 from sampo.contacts.imports.models import ImportKind
 from sampo.contacts.models import COUNTRY_CHOICES, Industry, RelationshipType
+from sampo.core import custom_fields
+from sampo.core.custom_fields import values as custom_values
+from sampo.core.models import CustomField
 from sampo.lib.spreadsheets import FORMULA_TRIGGERS
 from sampo.lib.text import fold
 
@@ -34,6 +37,8 @@ class Target:
     label: Promise | str
     # How the value is looked up or converted; plain text when None.
     kind: str = "text"
+    # A custom field's definition (key "cf_<code>"); its cells are parsed by its kind.
+    custom: CustomField | None = None
 
 
 ORGANIZATION_TARGETS = [
@@ -107,8 +112,16 @@ NOT_FIELDS = {
 }
 
 
+RECORD_TYPES = {ImportKind.ORGANIZATIONS: "organization", ImportKind.PEOPLE: "person"}
+
+
 def targets(kind: str) -> dict[str, Target]:
-    return TARGETS[ImportKind(kind)]
+    """The record's own fields, then its active custom fields."""
+    custom = custom_fields.definitions(RECORD_TYPES[ImportKind(kind)])
+    return {
+        **TARGETS[ImportKind(kind)],
+        **{f.key: Target(f.key, f.display_label, "custom", f) for f in custom},
+    }
 
 
 def clean_text(raw: str) -> str:
@@ -225,5 +238,7 @@ CONVERTERS: dict[str, Callable[[str, Lookups], Any]] = {
 
 
 def convert(target: Target, text: str, lookups: Lookups) -> Any:
+    if target.custom is not None:
+        return custom_values.parse_text(target.custom, text)
     converter = CONVERTERS.get(target.kind)
     return converter(text, lookups) if converter else text
