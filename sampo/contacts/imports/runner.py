@@ -40,8 +40,7 @@ from sampo.core import custom_fields
 from sampo.core.custom_fields import CUSTOM_PREFIX
 from sampo.core.custom_fields.values import display
 from sampo.core.history import tracked_fields
-from sampo.core.models import CustomField
-from sampo.core.models import HistoryEntry
+from sampo.core.models import CustomField, HistoryEntry
 from sampo.lib.business_ids import parse_business_id
 from sampo.lib.text import fold
 

@@ -11,8 +11,9 @@ so no code can be mistaken for a lookup name.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -25,7 +26,7 @@ from sampo.core.models import CustomField
 
 Kind = CustomField.Kind
 RANGE_KINDS = {Kind.NUMBER, Kind.MONEY}
-NUMBER = DecimalField(max_digits=30, decimal_places=6)
+NUMBER: Any = DecimalField(max_digits=30, decimal_places=6)
 
 
 def _text(code: str, key: str | None = None) -> Cast:
@@ -63,7 +64,7 @@ class FieldFilter:
     currency: str = ""
     since: datetime.date | None = None
     until: datetime.date | None = None
-    keys: list[str] = field(default_factory=list)
+    keys: list[str] = dataclasses.field(default_factory=list)
     yes_no: str = ""
 
     @property

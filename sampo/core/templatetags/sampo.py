@@ -71,7 +71,8 @@ def _custom_label(context: template.Context, model: Any, name: str) -> str:
     """A custom field's label as it reads now; the definitions are read once a page."""
     if not name.startswith(custom_fields.CUSTOM_PREFIX):
         return ""
-    cache = context.render_context.setdefault("custom_field_labels", {})
+    render_context: Any = context.render_context
+    cache = render_context.setdefault("custom_field_labels", {})
     if model not in cache:
         key = custom_fields.record_type_of(model)
         fields = custom_fields.definitions(key, archived=True) if key else []
