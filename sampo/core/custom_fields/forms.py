@@ -159,14 +159,34 @@ class CustomFieldForm(forms.Form):
             del self.fields["kind"]
             for index, choice in enumerate(field.choices or []):
                 key = choice["key"]
+                number = {"number": index + 1}
                 self.fields[f"order_{key}"] = forms.IntegerField(
-                    label=_("Order"), min_value=0, max_value=9999, initial=index + 1
+                    label=_("Order"),
+                    min_value=0,
+                    max_value=9999,
+                    initial=index + 1,
+                    widget=forms.NumberInput(
+                        attrs={
+                            "aria-label": _("Order of choice %(number)d") % number,
+                            "class": "choice-order",
+                        }
+                    ),
                 )
                 self.fields[f"choice_{key}"] = forms.CharField(
-                    label=_("Choice"), max_length=100, initial=choice["label"]
+                    label=_("Choice"),
+                    max_length=100,
+                    initial=choice["label"],
+                    widget=forms.TextInput(
+                        attrs={"aria-label": _("Name of choice %(number)d") % number}
+                    ),
                 )
                 self.fields[f"archive_{key}"] = forms.BooleanField(
-                    label=_("Archived"), required=False, initial=bool(choice.get("archived"))
+                    label=_("Archived"),
+                    required=False,
+                    initial=bool(choice.get("archived")),
+                    widget=forms.CheckboxInput(
+                        attrs={"aria-label": _("Archive choice %(number)d") % number}
+                    ),
                 )
 
     def choice_rows(self) -> list[tuple[forms.BoundField, ...]]:
