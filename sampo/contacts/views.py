@@ -139,9 +139,11 @@ def list_columns_save(request: AuthedRequest, kind: str) -> HttpResponse:
     link or a saved view carries them); "reset" goes back to the default columns."""
     available = list_columns.available(kind, custom_fields.definitions(kind))
     list_key = list_columns.LIST_KEYS[kind]
-    query = QueryDict(request.POST.get("query", ""), mutable=True)
-    for key in ("page", "columns"):
-        query.pop(key, None)
+    given = QueryDict(request.POST.get("query", ""))
+    query = QueryDict(mutable=True)
+    for key, values in given.lists():
+        if key not in ("page", "columns") and any(values):
+            query.setlist(key, [value for value in values if value])
     if request.POST.get("reset"):
         core_list_columns.list_columns_reset(user=request.user, list_key=list_key)
     else:
