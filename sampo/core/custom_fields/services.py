@@ -156,15 +156,16 @@ def custom_values_apply(
     against its field; a value of an unknown or archived field is refused."""
     fields = {f.code: f for f in definitions(record_type_key)}
     errors: dict[str, list[str]] = {}
+    checked: dict[str, Any] = {}
     for code, value in new.items():
         field = fields.get(code)
         if field is None:
             errors.setdefault("custom", []).append(_("Unknown field “%(code)s”.") % {"code": code})
             continue
         try:
-            values.check(field, value)
+            checked[code] = values.check(field, value)
         except ValidationError as error:
             errors[field.key] = error.messages
     if errors:
         raise ValidationError(errors)
-    return merged(current, new)
+    return merged(current, checked)

@@ -97,7 +97,8 @@ def from_json(field: CustomField, raw: Any) -> Any:
 
 
 def check(field: CustomField, raw: Any) -> Any:
-    """A JSON value given to a service, refused unless it has the kind's shape."""
+    """A JSON value given to a service in the kind's stored shape (numbers as Decimal text),
+    refused unless it has that shape."""
     if raw is None:
         return None
     kind = field.kind
@@ -106,10 +107,17 @@ def check(field: CustomField, raw: Any) -> Any:
         limit = TEXT_MAX if kind == Kind.TEXT else LONG_TEXT_MAX
         ok = isinstance(raw, str) and len(raw) <= limit
     elif kind == Kind.NUMBER:
-        ok = from_json(field, raw) is not None
+        number = from_json(field, raw)
+        ok = number is not None and number.is_finite() and abs(number) < AMOUNT_LIMIT
+        if ok:
+            raw = _amount_text(number)
     elif kind == Kind.MONEY:
-        ok = isinstance(raw, dict) and from_json(field, raw) is not None
+        money_value = from_json(field, raw) if isinstance(raw, dict) else None
+        ok = money_value is not None and money_value[0].is_finite()
+        ok = ok and abs(money_value[0]) < AMOUNT_LIMIT
         ok = ok and bool(re.fullmatch(r"[A-Z]{3}", str(raw.get("currency", ""))))
+        if ok:
+            raw = to_json(field, money_value)
     elif kind == Kind.DATE:
         ok = from_json(field, raw) is not None
     elif kind == Kind.CHOICE:

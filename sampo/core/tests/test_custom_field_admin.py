@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from sampo.core.custom_fields import services
 from sampo.core.models import CustomField
@@ -135,3 +136,50 @@ def test_the_admin_list_escapes_labels(client, admin):
 
     assert "<script>x</script>" not in html
     assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize(
+    ("kind", "given", "stored"),
+    [
+        ("number", 5, "5"),
+        ("number", "12.50", "12.50"),
+        ("money", {"amount": "7", "currency": "HUF"}, {"amount": "7.00", "currency": "HUF"}),
+        ("date", "2027-01-31", "2027-01-31"),
+        ("yes_no", False, False),
+    ],
+)
+def test_values_given_to_a_service_are_stored_in_their_kinds_shape(admin, kind, given, stored):
+    field = services.custom_field_create(
+        actor=admin, record_type_key="organization", label="Value", kind=kind
+    )
+
+    result = services.custom_values_apply(
+        record_type_key="organization", current={"old": 1}, new={field.code: given}
+    )
+
+    assert result == {"old": 1, field.code: stored}
+
+
+@pytest.mark.parametrize(
+    ("kind", "given"),
+    [
+        ("number", "NaN"),
+        ("number", "1e20"),
+        ("money", {"amount": "1", "currency": "euro"}),
+        ("money", "12"),
+        ("date", "2027-02-30"),
+        ("yes_no", "yes"),
+        ("text", "x" * 300),
+    ],
+)
+def test_values_of_the_wrong_shape_are_refused(admin, kind, given):
+    field = services.custom_field_create(
+        actor=admin, record_type_key="organization", label="Value", kind=kind
+    )
+
+    with pytest.raises(ValidationError) as error:
+        services.custom_values_apply(
+            record_type_key="organization", current=None, new={field.code: given}
+        )
+
+    assert field.key in error.value.error_dict
