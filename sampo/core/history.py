@@ -89,9 +89,9 @@ def snapshot(instance: models.Model) -> Snapshot:
 def custom_state(instance: models.Model) -> Snapshot:
     """Each custom field of the record, archived ones too, as its own tracked value."""
     key = custom_fields.record_type_of(instance._meta.model)
-    if key is None:
-        return {}
     stored = custom_fields.values_of(instance)
+    if key is None or not stored:
+        return {}  # nothing to name; `diff` sees a field missing on one side as empty
     return {
         f"{custom_fields.CUSTOM_PREFIX}{field.code}": {
             "value": stored.get(field.code),
@@ -103,8 +103,10 @@ def custom_state(instance: models.Model) -> Snapshot:
 
 def diff(before: Snapshot, after: Snapshot) -> list[dict[str, Any]]:
     changes = []
-    for name, new in after.items():
-        old = before.get(name, {"value": None, "label": ""})
+    empty = {"value": None, "label": ""}
+    names = list(after) + [name for name in before if name not in after]
+    for name in names:
+        old, new = before.get(name, empty), after.get(name, empty)
         if old["value"] != new["value"]:
             changes.append(
                 {

@@ -176,7 +176,7 @@ class CustomField(models.Model):
 class ListColumns(models.Model):
     """The columns a user chose for one list (e.g. "contacts.organizations"), in order."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     list_key = models.CharField(max_length=60)
     columns = models.JSONField(default=list)
     updated_at = models.DateTimeField(auto_now=True)

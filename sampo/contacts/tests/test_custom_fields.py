@@ -366,3 +366,21 @@ def test_the_person_list_filters_on_its_own_fields(client, admin, seller):
 
     assert [p.last_name for p in page.rows] == ["Yes"]
     assert CustomField.objects.count() == 1
+
+
+def test_clearing_the_last_custom_value_is_in_the_history(seller, fields):
+    organization = _org(seller, "Kuusi Oy", tier="gold")
+
+    services.organization_update(
+        actor=seller,
+        organization=organization,
+        values={"custom": {"tier": None}},
+        expected_version=None,
+    )
+
+    organization.refresh_from_db()
+    assert organization.custom is None
+    entry = HistoryEntry.objects.filter(action="changed").get()
+    assert [(c["field"], c["old_label"], c["new_label"]) for c in entry.changes] == [
+        ("custom.tier", "Gold", "")
+    ]
