@@ -112,7 +112,7 @@ def check(field: CustomField, raw: Any) -> Any:
         if ok:
             raw = _amount_text(number)
     elif kind == Kind.MONEY:
-        money_value = from_json(field, raw) if isinstance(raw, dict) else None
+        money_value: Any = from_json(field, raw) if isinstance(raw, dict) else None
         ok = money_value is not None and money_value[0].is_finite()
         ok = ok and abs(money_value[0]) < AMOUNT_LIMIT
         ok = ok and bool(re.fullmatch(r"[A-Z]{3}", str(raw.get("currency", ""))))
