@@ -13,11 +13,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Field, Model, QuerySet
+from django.utils.functional import lazy
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sampo.contacts.models import ContactDetail, Organization, Person
+from sampo.core import custom_fields
+from sampo.core.custom_fields import values as custom_values
+from sampo.core.models import CustomField
 from sampo.lib.phones import display_phone
 from sampo.lib.spreadsheets import Cell
 from sampo.lib.vcard import person_vcard
@@ -118,6 +122,20 @@ PERSON_COLUMNS = (
     _field(Person, "owner", lambda p: p.owner.name),
     _field(Person, "tags", lambda p: _names(p.tags.all())),
 )
+
+
+def _custom_column(field: CustomField) -> Column:
+    def value(record: Any) -> Cell:
+        return custom_values.export_cell(field, (record.custom or {}).get(field.code))
+
+    # Read when the headers are written, in the reader's language.
+    return Column(lazy(lambda: field.display_label, str)(), value)
+
+
+def with_custom_fields(columns: tuple[Column, ...], record_type: str) -> tuple[Column, ...]:
+    """The built-in columns and one per active custom field of the record type, labelled
+    as the import reads them back."""
+    return columns + tuple(_custom_column(f) for f in custom_fields.definitions(record_type))
 
 
 def headers(columns: Iterable[Column]) -> list[str]:

@@ -12,7 +12,29 @@ from django.utils.translation import pgettext_lazy
 
 from sampo.accounts.models import User
 from sampo.contacts.models import KeyFigure, Organization, Person, Tag
+from sampo.core import custom_fields
+from sampo.core.custom_fields import forms as custom_forms
 from sampo.lib.forms import FieldsetsMixin
+
+
+class CustomFieldsMixin:
+    """The record type's custom fields as typed fields of the form, under their own legend."""
+
+    record_type = ""
+    custom_definitions: list[Any]
+
+    def add_custom_fields(self) -> None:
+        form: Any = self
+        self.custom_definitions = custom_fields.definitions(self.record_type)
+        custom_forms.add_fields(
+            form, self.custom_definitions, custom_fields.values_of(form.instance)
+        )
+        if self.custom_definitions:
+            keys = [field.key for field in self.custom_definitions]
+            form.fieldsets = [(_("Additional details"), keys), *form.fieldsets]
+
+    def custom_values(self) -> dict[str, Any]:
+        return custom_forms.cleaned(self, self.custom_definitions)  # type: ignore[arg-type]
 
 
 def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
@@ -22,7 +44,8 @@ def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
     return field.formfield(**kwargs)
 
 
-class OrganizationForm(FieldsetsMixin, forms.ModelForm):
+class OrganizationForm(CustomFieldsMixin, FieldsetsMixin, forms.ModelForm):
+    record_type = "organization"
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     fieldsets = [
         (_("Contact"), ["email", "phone", "website"]),
@@ -70,6 +93,7 @@ class OrganizationForm(FieldsetsMixin, forms.ModelForm):
         self.fields["business_id"].help_text = _(
             "Y-tunnus (1234567-8), Hungarian tax number (12345678-1-42) or EU VAT number."
         )
+        self.add_custom_fields()
 
     def _post_clean(self) -> None:
         # The service validates and normalizes (business ID, phone); the model's own
@@ -77,7 +101,8 @@ class OrganizationForm(FieldsetsMixin, forms.ModelForm):
         pass
 
 
-class PersonForm(FieldsetsMixin, forms.ModelForm):
+class PersonForm(CustomFieldsMixin, FieldsetsMixin, forms.ModelForm):
+    record_type = "person"
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     fieldsets = [
         (_("Contact"), ["email", "phone", "mobile", "preferred_language"]),
@@ -118,6 +143,7 @@ class PersonForm(FieldsetsMixin, forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["owner"].queryset = User.objects.filter(is_active=True)  # type: ignore[attr-defined]
+        self.add_custom_fields()
 
     def _post_clean(self) -> None:
         pass

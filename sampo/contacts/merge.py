@@ -131,6 +131,7 @@ def _take_values(survivor: Record, others: list[Record], take: dict[str, int]) -
             continue
         for name in (field.attname, *COMPANIONS.get(field.name, ())):
             setattr(survivor, name, getattr(source, name))
+    _merge_custom(survivor, others)
     if isinstance(survivor, Organization):
         survivor.name_folded = fold(survivor.name)
     else:
@@ -164,6 +165,20 @@ def _keep_other_values(survivor: Record, others: list[Record], merge: Merge) -> 
             position=position + index,
         )
         merge.added_rows.append({"model": rows._meta.label, "pk": row.pk})
+
+
+def _merge_custom(survivor: Record, others: list[Record]) -> None:
+    """Custom field values: the survivor's own, the others' where it has none; choices of a
+    several-choice field are joined. Undo puts the survivor's values back from
+    `survivor_before`, like its other fields."""
+    merged = dict(survivor.custom or {})
+    for other in others:
+        for code, value in (other.custom or {}).items():
+            if code not in merged:
+                merged[code] = value
+            elif isinstance(value, list) and isinstance(merged[code], list):
+                merged[code] = merged[code] + [key for key in value if key not in merged[code]]
+    survivor.custom = merged or None
 
 
 def _move_links(model: type[Record], other: Record, survivor: Record, merge: Merge) -> None:

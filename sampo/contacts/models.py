@@ -154,6 +154,9 @@ class Organization(BusinessModel):
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="+")
     notes = models.TextField(_("notes"), blank=True)
+    # Custom field values by code (core.custom_fields); null until one is set, so that adding
+    # the column to a big table needs no rewrite.
+    custom = models.JSONField(null=True, blank=True, editable=False)
 
     history_children = ("contact_details",)
 
@@ -230,6 +233,9 @@ class Person(BusinessModel):
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="+")
     notes = models.TextField(_("notes"), blank=True)
+    # Custom field values by code (core.custom_fields); null until one is set, so that adding
+    # the column to a big table needs no rewrite.
+    custom = models.JSONField(null=True, blank=True, editable=False)
 
     history_children = ("contact_details",)
 

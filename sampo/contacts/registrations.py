@@ -7,7 +7,7 @@ from sampo.accounts.models import Role
 from sampo.contacts import lists as contact_lists
 from sampo.contacts import selectors
 from sampo.contacts.models import Organization, Person
-from sampo.core import events, navigation, schedules, search, trash
+from sampo.core import custom_fields, events, navigation, schedules, search, trash
 from sampo.lists import registry as lists
 
 
@@ -61,6 +61,8 @@ rights.register_record_type(
 rights.register_record_type(
     key="contacts.person", label=_("people"), defaults=REGISTER_RIGHTS, order=20
 )
+custom_fields.register(key="organization", model=Organization, label=_("Organizations"))
+custom_fields.register(key="person", model=Person, label=_("People"))
 trash.register(Organization)
 trash.register(Person)
 events.register_event("joined_organization", _("added to an organization"))

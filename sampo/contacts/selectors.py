@@ -15,7 +15,10 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from sampo.accounts.models import User
 from sampo.contacts import access, contact_details
 from sampo.contacts.models import KeyFigure, Membership, Organization, Person, PersonContactDetail
+from sampo.core import custom_fields
 from sampo.core import search as global_search
+from sampo.core.custom_fields import filters as custom_filters
+from sampo.core.custom_fields import values as custom_values
 from sampo.core.search import SearchHit
 from sampo.lib.business_ids import parse_business_id
 from sampo.lib.phones import phone_search_keys
@@ -88,6 +91,7 @@ def organization_rows(
     city: str = "",
     industry: int | None = None,
     figures: FigureRanges | None = None,
+    custom: list[custom_filters.FieldFilter] | None = None,
     sort: str = "name",
 ) -> QuerySet[Organization]:
     """The organizations a list shows with its filters, unpaged: the page and its exports."""
@@ -108,6 +112,7 @@ def organization_rows(
         rows = rows.filter(Q(industry_id=industry) | Q(industry__parent_id=industry))
     if figures is not None and figures.any():
         rows = rows.filter(_figures_in(figures))
+    rows = custom_filters.apply(rows, custom)
     rows = rows.prefetch_related("relationship_types", "tags")
     return rows.order_by(*ORGANIZATION_SORTS.get(sort, ORGANIZATION_SORTS["name"]))
 
@@ -153,6 +158,7 @@ def person_rows(
     search: str = "",
     owner: int | None = None,
     tag: int | None = None,
+    custom: list[custom_filters.FieldFilter] | None = None,
     sort: str = "name",
 ) -> QuerySet[Person]:
     """The people a list shows with its filters, unpaged, each with `current_memberships`
@@ -164,6 +170,7 @@ def person_rows(
         rows = rows.filter(owner_id=owner)
     if tag:
         rows = rows.filter(tags=tag)
+    rows = custom_filters.apply(rows, custom)
     current = Membership.objects.filter(
         end_date__isnull=True, organization__deleted_at__isnull=True
     ).select_related("organization")
@@ -192,6 +199,9 @@ def organization_overview(organization: Organization) -> dict[str, Any]:
         "relationship_types": organization.relationship_types.all(),
         "tags": organization.tags.all(),
         "contact_details": organization.contact_details.all(),
+        "custom_values": custom_values.shown(
+            organization, custom_fields.definitions("organization")
+        ),
     }
 
 
@@ -205,6 +215,7 @@ def person_overview(person: Person) -> dict[str, Any]:
         "memberships": memberships,
         "tags": person.tags.all(),
         "contact_details": person.contact_details.all(),
+        "custom_values": custom_values.shown(person, custom_fields.definitions("person")),
     }
 
 

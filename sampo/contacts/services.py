@@ -29,6 +29,7 @@ from sampo.contacts.models import (
     Tag,
 )
 from sampo.core import history, named_types, records
+from sampo.core.custom_fields.services import custom_values_apply
 from sampo.core.templatetags.sampo import money
 from sampo.lib.business_ids import parse_business_id
 from sampo.lib.phones import normalize_phone
@@ -100,6 +101,15 @@ def _normalize_person(values: dict[str, Any], current: Person | None = None) -> 
     return values
 
 
+def _apply_custom(values: dict[str, Any], record_type: str, current: Any) -> None:
+    """`values["custom"]` ({code: value or None}, only the fields being set) becomes the
+    record's whole stored dict, checked field by field."""
+    if "custom" in values:
+        values["custom"] = custom_values_apply(
+            record_type_key=record_type, current=current, new=values["custom"]
+        )
+
+
 # The importer normalizes whole chunks of rows the same way before writing them in bulk.
 normalize_organization_values = _normalize_organization
 normalize_person_values = _normalize_person
@@ -142,6 +152,7 @@ def organization_create(
     plain, m2m = _split_m2m(_normalize_organization(values), ORGANIZATION_M2M)
     if details:
         details = contact_details.promote(Organization, plain, details)
+    _apply_custom(plain, "organization", None)
     if not allow_duplicate:
         matches = organization_matches(
             name=plain.get("name", ""),
@@ -181,6 +192,7 @@ def organization_update(
     normalized = _normalize_organization(values)
     if details:
         details = contact_details.promote(Organization, normalized, details)
+    _apply_custom(normalized, "organization", organization.custom)
     if normalized.get("parent") and normalized["parent"].pk == organization.pk:
         raise ValidationError({"parent": _("An organization cannot be its own parent.")})
     return records.record_update(
@@ -211,6 +223,7 @@ def person_create(
     plain, m2m = _split_m2m(_normalize_person(values), PERSON_M2M)
     if details:
         details = contact_details.promote(Person, plain, details)
+    _apply_custom(plain, "person", None)
     if not allow_duplicate:
         matches = person_matches(
             first_name=plain.get("first_name", ""),
@@ -240,6 +253,7 @@ def person_update(
         values = {**values, "country": person.country}
     values, details = _split_details(Person, values, person)
     normalized = _normalize_person(values, current=person)
+    _apply_custom(normalized, "person", person.custom)
     if details:
         details = contact_details.promote(Person, normalized, details)
     return records.record_update(

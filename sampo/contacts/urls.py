@@ -13,6 +13,13 @@ urlpatterns = [
     path("merges/<int:pk>/undo/", merge_views.merge_undo, name="merge_undo"),
     path("organizations/", views.organization_list, name="organizations"),
     path("organizations/new/", views.organization_new, name="organization_new"),
+    path(
+        "organizations/columns/",
+        views.list_columns_save,
+        {"kind": "organization"},
+        name="organization_columns",
+    ),
+    path("people/columns/", views.list_columns_save, {"kind": "person"}, name="person_columns"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
     path("organizations/<int:pk>/delete/", views.organization_delete, name="organization_delete"),

@@ -18,12 +18,15 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sampo.accounts.models import User
-from sampo.contacts import access, exports, panels, selectors, services
+from sampo.contacts import access, exports, list_columns, panels, selectors, services
 from sampo.contacts.contact_detail_forms import details_formset
 from sampo.contacts.forms import MembershipEndForm, MembershipForm, OrganizationForm, PersonForm
 from sampo.contacts.handovers.selectors import record_handover
 from sampo.contacts.models import Industry, Organization, Person, RelationshipType, Tag
+from sampo.core import custom_fields
+from sampo.core import list_columns as core_list_columns
 from sampo.core.audit import audit_export, audit_record
+from sampo.core.custom_fields import filters as custom_filters
 from sampo.core.records import StaleEditError
 from sampo.lib.forms import add_service_error
 from sampo.lib.http import AuthedRequest, as_download, in_current_locale
@@ -38,13 +41,14 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def person_filters(params: QueryDict) -> dict[str, Any]:
+def person_filters(params: QueryDict, kind: str = "person") -> dict[str, Any]:
     """The people list's filters from its query string (also a saved view's or a bulk
-    selection's)."""
+    selection's); `kind` names whose custom fields the filters read."""
     return {
         "search": params.get("q", "").strip(),
         "owner": _int(params.get("owner")),
         "tag": _int(params.get("tag")),
+        "custom": custom_filters.parse(custom_fields.definitions(kind), params),
         "sort": params.get("sort", "name"),
     }
 
@@ -67,7 +71,7 @@ def _organization_filters(request: AuthedRequest) -> dict[str, Any]:
 def organization_filters(params: QueryDict) -> dict[str, Any]:
     get = params.get
     return {
-        **person_filters(params),
+        **person_filters(params, "organization"),
         "relationship": _int(get("relationship")),
         "city": get("city", "").strip(),
         "industry": _int(get("industry")),
@@ -106,7 +110,7 @@ def _export_links(request: AuthedRequest, kind: str) -> list[tuple[str, str]]:
     }
     query = QueryDict(mutable=True)
     for key, values in request.GET.lists():
-        if key != "page" and any(values):
+        if key not in ("page", "columns") and any(values):
             query.setlist(key, [value for value in values if value])
     suffix = f"?{query.urlencode()}" if query else ""
     return [
@@ -120,9 +124,24 @@ def _render_list(
 ) -> HttpResponse:
     """The whole list page, or only its rows when htmx asks after a filter changed (the
     export menu comes along, to carry the new filters)."""
+    definitions = [item.field for item in filters["custom"]]
+    available = list_columns.available(kind, definitions)
+    columns = core_list_columns.chosen(
+        user=request.user,
+        list_key=list_columns.LIST_KEYS[kind],
+        available=available,
+        default=list_columns.DEFAULT[kind],
+        requested=request.GET.get("columns"),
+    )
     context = {
         "page": page,
         "filters": filters,
+        "custom_filters": filters["custom"],
+        "custom_filters_active": custom_filters.any_active(filters["custom"]),
+        "columns": columns,
+        "column_choices": [(c, True) for c in columns]
+        + [(c, False) for c in available if c not in columns],
+        "columns_url": reverse(f"contacts:{kind}_columns"),
         "can_create": access.can_create(request.user),
         "export_links": _export_links(request, kind),
         **_filter_choices(),
@@ -134,6 +153,31 @@ def _render_list(
     # those rows back as the page when the user comes back to it.
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@require_POST
+def list_columns_save(request: AuthedRequest, kind: str) -> HttpResponse:
+    """Keep the user's columns for the list and show it with them (in the URL too, so a
+    link or a saved view carries them); "reset" goes back to the default columns."""
+    available = list_columns.available(kind, custom_fields.definitions(kind))
+    list_key = list_columns.LIST_KEYS[kind]
+    given = QueryDict(request.POST.get("query", ""))
+    query = QueryDict(mutable=True)
+    for key, values in given.lists():
+        if key not in ("page", "columns") and any(values):
+            query.setlist(key, [value for value in values if value])
+    if request.POST.get("reset"):
+        core_list_columns.list_columns_reset(user=request.user, list_key=list_key)
+    else:
+        keys = core_list_columns.list_columns_save(
+            user=request.user,
+            list_key=list_key,
+            keys=request.POST.getlist("columns"),
+            available=available,
+        )
+        query["columns"] = ",".join(keys)
+    target = reverse("contacts:organizations" if kind == "organization" else "contacts:people")
+    return redirect(f"{target}?{query.urlencode()}" if query else target)
 
 
 @require_GET
@@ -177,7 +221,11 @@ def _save_with_duplicate_guard(
 
 def _values(form: Any, details: Any) -> dict[str, Any]:
     skip = {"version", "organization", "role"}
-    values = {k: v for k, v in form.cleaned_data.items() if k not in skip}
+    values = {
+        k: v for k, v in form.cleaned_data.items() if k not in skip and not k.startswith("cf_")
+    }
+    if form.custom_definitions:
+        values["custom"] = form.custom_values()
     return {**values, services.DETAILS: details.rows()}
 
 
@@ -382,6 +430,7 @@ def _xlsx_download(content: bytes, filename: str) -> HttpResponse:
     return as_download(HttpResponse(content, content_type=XLSX_TYPE), filename)
 
 
+CUSTOM_FIELD_KINDS = {"organizations": "organization", "people": "person"}
 LIST_FILES = {
     "organizations": (exports.ORGANIZATION_COLUMNS, "organizations", _lazy("Organizations")),
     "people": (exports.PERSON_COLUMNS, "people", _lazy("People")),
@@ -391,6 +440,7 @@ LIST_FILES = {
 def list_file(list_key: str, rows: Any, fmt: str) -> HttpResponseBase:
     """A list's rows as a CSV or XLSX download (the export menu and the bulk export)."""
     columns, stem, sheet = LIST_FILES[list_key]
+    columns = exports.with_custom_fields(columns, CUSTOM_FIELD_KINDS[list_key])
     if fmt == "csv":
         lines = iter_csv(exports.table(columns, rows), exports.headers(columns))
         return _csv_download(lines, _filename(stem, "csv"))

@@ -28,6 +28,13 @@ class CoreConfig(AppConfig):
         schedules.register(
             name="sampo:prune-audit", func="sampo.core.tasks.prune_audit", cron="45 3 * * *"
         )
+        navigation.register(
+            label=_("Custom fields"),
+            url_name="core:custom_fields",
+            section="admin",
+            order=35,
+            visible_to=lambda user: user.is_admin,
+        )
         schedules.register(
             name="sampo:purge-trash", func="sampo.core.tasks.purge_trash", cron="30 3 * * *"
         )

@@ -15,6 +15,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from sampo.core import custom_fields
+from sampo.core.custom_fields.values import display as custom_display
 from sampo.core.models import HistoryEntry
 
 # Bookkeeping that changes on every write and tells a reader nothing; secrets never.
@@ -87,13 +89,30 @@ def snapshot(instance: models.Model) -> Snapshot:
     for name in getattr(model, "history_children", ()):
         items = sorted(str(child) for child in getattr(instance, name).all())
         state[name] = {"value": items, "label": ", ".join(items)}
-    return state
+    return {**state, **custom_state(instance)}
+
+
+def custom_state(instance: models.Model) -> Snapshot:
+    """Each custom field of the record, archived ones too, as its own tracked value."""
+    key = custom_fields.record_type_of(instance._meta.model)
+    stored = custom_fields.values_of(instance)
+    if key is None or not stored:
+        return {}  # nothing to name; `diff` sees a field missing on one side as empty
+    return {
+        f"{custom_fields.CUSTOM_PREFIX}{field.code}": {
+            "value": stored.get(field.code),
+            "label": custom_display(field, stored.get(field.code)),
+        }
+        for field in custom_fields.definitions(key, archived=True)
+    }
 
 
 def diff(before: Snapshot, after: Snapshot) -> list[dict[str, Any]]:
     changes = []
-    for name, new in after.items():
-        old = before.get(name, {"value": None, "label": ""})
+    empty = {"value": None, "label": ""}
+    names = list(after) + [name for name in before if name not in after]
+    for name in names:
+        old, new = before.get(name, empty), after.get(name, empty)
         if old["value"] != new["value"]:
             changes.append(
                 {

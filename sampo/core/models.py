@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -166,3 +166,74 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class CustomField(models.Model):
+    """An extra field an admin defines for one record type (see core.custom_fields). Values
+    live on the records themselves, in their `custom` JSON column, keyed by `code`; archiving
+    a field hides it everywhere and keeps every value."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        LONG_TEXT = "long_text", _("Long text")
+        NUMBER = "number", _("Number")
+        MONEY = "money", _("Money")
+        DATE = "date", _("Date")
+        CHOICE = "choice", _("Choice")
+        MULTI_CHOICE = "multi_choice", _("Several choices")
+        YES_NO = "yes_no", _("Yes or no")
+
+    record_type = models.CharField(_("record type"), max_length=40)
+    # The key of the values in the records' JSON: fixed once the field exists.
+    code = models.SlugField(_("code"), max_length=40)
+    label = models.CharField(_("label"), max_length=100)
+    # {"fi": "...", "hu": "..."}: the label in a language; `label` where one is missing.
+    labels = models.JSONField(default=dict, blank=True)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    # [{"key": "gold", "label": "Gold", "archived": false}, ...] in the order shown. Values
+    # store the key, so a choice can be renamed without touching a record.
+    choices = models.JSONField(default=list, blank=True)
+    currency = models.CharField(_("default currency"), max_length=3, blank=True)
+    required = models.BooleanField(_("required"), default=False)
+    help_text = models.CharField(_("help text"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(default=100)
+    is_archived = models.BooleanField(_("archived"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
+        ordering = ["record_type", "position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["record_type", "code"], name="custom_field_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        language = (translation.get_language() or "en")[:2]
+        return str((self.labels or {}).get(language) or self.label)
+
+    @property
+    def key(self) -> str:
+        """The field's name in forms, list columns and query strings."""
+        return f"cf_{self.code}"
+
+
+class ListColumns(models.Model):
+    """The columns a user chose for one list (e.g. "contacts.organizations"), in order."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    list_key = models.CharField(max_length=60)
+    columns = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "list_key"], name="list_columns_one_per_list")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.list_key}"

@@ -30,6 +30,13 @@ ROUTES = {
     "core:restore": ADMIN,
     "core:healthz": PUBLIC,
     "core:audit": ADMIN,
+    "core:custom_fields": ADMIN,
+    "core:custom_field_new": ADMIN,
+    "core:custom_field_edit": ADMIN,
+    "core:custom_field_up": ADMIN,
+    "core:custom_field_down": ADMIN,
+    "core:custom_field_archive": ADMIN,
+    "core:custom_field_restore": ADMIN,
     "core:audit_export": ADMIN,
     "accounts:login": PUBLIC,
     "accounts:logout": USER,
@@ -87,6 +94,8 @@ ROUTES = {
     "contacts:organization_edit": USER,
     "contacts:organization_delete": USER,
     "contacts:organization_pick": USER,
+    "contacts:organization_columns": USER,
+    "contacts:person_columns": USER,
     "contacts:organization_export_csv": USER,
     "contacts:organization_export_xlsx": USER,
     "contacts:people": USER,
@@ -212,7 +221,7 @@ ROUTES = {
 }
 
 # Values for the routes' arguments; an id that exists nowhere is refused like a hidden one.
-ARGUMENTS = {"kind": "lead-sources", "token": "x", "uidb64": "x"}
+ARGUMENTS = {"kind": "lead-sources", "token": "x", "uidb64": "x", "record_type": "person"}
 
 
 def _routes(patterns: list[Any] | None = None, namespace: str = "") -> Iterator[tuple[str, Any]]:

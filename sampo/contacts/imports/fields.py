@@ -23,6 +23,9 @@ from sampo.accounts.models import User
 from sampo.contacts.imports import registry
 from sampo.contacts.imports.models import ImportKind
 from sampo.contacts.models import COUNTRY_CHOICES, ContactDetail, Industry, RelationshipType
+from sampo.core import custom_fields
+from sampo.core.custom_fields import values as custom_values
+from sampo.core.models import CustomField
 from sampo.lib.spreadsheets import FORMULA_TRIGGERS
 from sampo.lib.text import fold
 
@@ -35,6 +38,8 @@ class Target:
     label: Promise | str
     # How the value is looked up or converted; plain text when None.
     kind: str = "text"
+    # A custom field's definition (key "cf_<code>"); its cells are parsed by its kind.
+    custom: CustomField | None = None
 
 
 ORGANIZATION_TARGETS = [
@@ -117,11 +122,18 @@ NOT_FIELDS = {
 }
 
 
+RECORD_TYPES = {ImportKind.ORGANIZATIONS: "organization", ImportKind.PEOPLE: "person"}
+
+
 def targets(kind: str) -> dict[str, Target]:
     import_type = registry.get(kind)
     if import_type is not None:
         return {t.key: t for t in import_type.targets}
-    return TARGETS[ImportKind(kind)]
+    custom = custom_fields.definitions(RECORD_TYPES[ImportKind(kind)])
+    return {
+        **TARGETS[ImportKind(kind)],
+        **{f.key: Target(f.key, f.display_label, "custom", f) for f in custom},
+    }
 
 
 def clean_text(raw: str) -> str:
@@ -252,5 +264,7 @@ CONVERTERS: dict[str, Callable[[str, Lookups], Any]] = {
 
 
 def convert(target: Target, text: str, lookups: Lookups) -> Any:
+    if target.custom is not None:
+        return custom_values.parse_text(target.custom, text)
     converter = CONVERTERS.get(target.kind)
     return converter(text, lookups) if converter else text

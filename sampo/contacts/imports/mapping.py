@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from sampo.contacts import exports
 from sampo.contacts.imports import registry
-from sampo.contacts.imports.fields import FURTHER, LANGUAGES, NOT_FIELDS, targets
+from sampo.contacts.imports.fields import FURTHER, LANGUAGES, NOT_FIELDS, TARGETS, targets
 from sampo.contacts.imports.models import ImportKind
 from sampo.contacts.models import Organization, Person
 from sampo.lib.text import fold
@@ -138,7 +138,7 @@ def _aliases(kind: str) -> dict[str, str]:
             known.setdefault(header_key(word), target)
     for language in LANGUAGES:
         with translation.override(language):
-            for target in targets(kind):
+            for target in TARGETS[ImportKind(kind)]:
                 if target in NOT_FIELDS or target in _NOT_ALIASES:
                     continue
                 field: Any = model._meta.get_field(target)
@@ -170,9 +170,21 @@ def _english(label: object) -> str:
         return str(capfirst(str(label)))
 
 
+def _custom_aliases(kind: str) -> dict[str, str]:
+    """Custom fields by code and by label in every language (as the export writes them)."""
+    known: dict[str, str] = {}
+    for key, target in targets(kind).items():
+        if target.custom is None:
+            continue
+        field = target.custom
+        for name in (field.label, *(field.labels or {}).values(), field.code, key):
+            known.setdefault(header_key(name), key)
+    return known
+
+
 def guess_mapping(kind: str, headers: list[str]) -> list[str]:
     """A target per column ("" where none fits); each target is given to one column only."""
-    known = _aliases(kind)
+    known = {**_custom_aliases(kind), **_aliases(kind)}
     taken: set[str] = set()
     mapping = []
     for header in headers:

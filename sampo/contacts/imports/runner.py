@@ -37,8 +37,11 @@ from sampo.contacts.imports.models import ExternalId, ImportBatch, ImportKind, I
 from sampo.contacts.imports.readers import Table, rows_from
 from sampo.contacts.models import Membership, Organization, Person, Tag
 from sampo.contacts.services import normalize_organization_values, normalize_person_values
+from sampo.core import custom_fields
+from sampo.core.custom_fields import CUSTOM_PREFIX
+from sampo.core.custom_fields.values import display
 from sampo.core.history import tracked_fields
-from sampo.core.models import HistoryEntry
+from sampo.core.models import CustomField, HistoryEntry
 from sampo.lib.business_ids import parse_business_id
 from sampo.lib.text import fold
 
@@ -61,6 +64,7 @@ class Row:
     keys: dict[str, list[str]] = field(default_factory=dict)
     city: str = ""
     details: list[contact_details.Detail] = field(default_factory=list)
+    custom: dict[str, Any] = field(default_factory=dict)
 
 
 def _messages(error: ValidationError, model: Any) -> list[str]:
@@ -139,6 +143,10 @@ class ImportContext:
         }
         self.editable_owners: dict[int, bool] = {}
         self.organization_ct = ContentType.objects.get_for_model(Organization)
+        # Every definition, archived ones too: a record's history names them all.
+        self.custom_fields = custom_fields.definitions(
+            import_fields.RECORD_TYPES[ImportKind(self.kind)], archived=True
+        )
 
     # State that a rolled-back chunk must not leave behind.
     def checkpoint(self) -> tuple[Any, ...]:
@@ -195,6 +203,11 @@ def parse_row(ctx: ImportContext, number: int, cells: list[str]) -> Row:
                 raw[key] = value
         except ValidationError as error:
             row.errors += [f"{capfirst(str(target.label))}: {m}" for m in error.messages]
+    row.custom = {
+        ctx.targets[key].custom.code: raw.pop(key)  # type: ignore[union-attr]
+        for key in list(raw)
+        if ctx.targets[key].custom is not None
+    }
     row.source_id = str(raw.pop("source_id", ""))[:200]
     row.link = {key: raw.pop(key) for key in LINK_TARGETS if key in raw}
     full_name = raw.pop("full_name", "")
@@ -203,7 +216,7 @@ def parse_row(ctx: ImportContext, number: int, cells: list[str]) -> Row:
     row.tags = raw.pop("tags", [])
     row.relationship_types = raw.pop("relationship_types", None)
     further = [item for key in import_fields.FURTHER for item in raw.pop(key, [])]
-    if not raw and not further and not row.errors:
+    if not raw and not further and not row.custom and not row.errors:
         row.errors.append(_("The row has nothing in the columns chosen for import."))
     normalize = (
         normalize_organization_values
@@ -370,6 +383,7 @@ def _external_id(ctx: ImportContext, value: str, pk: int) -> ExternalId:
 def _plan_create(ctx: ImportContext, row: Row, work: ChunkWork) -> None:
     values = dict(row.values)
     values.setdefault("owner", ctx.actor)
+    values["custom"] = custom_fields.merged(None, row.custom)
     instance = ctx.model(**values, created_by=ctx.actor, updated_by=ctx.actor)
     try:
         instance.full_clean(exclude=ctx.m2m_names, validate_unique=False)
@@ -403,6 +417,7 @@ def _plan_update(ctx: ImportContext, row: Row, record: Any, work: ChunkWork) -> 
         history.append(_change(field_.name, before, _state(record, field_)))
         changes[field_.attname] = [before["value"], new_value]
     _derive(ctx.kind, record, row.values)
+    _plan_custom(ctx, row, record, history, changes)
     m2m_new = {"tags": ctx.tag_objects(row.tags)}
     if row.relationship_types is not None:
         m2m_new["relationship_types"] = row.relationship_types
@@ -491,6 +506,30 @@ def _write_details(ctx: ImportContext, records: list[tuple[Row, Any]]) -> None:
     contact_details.detail_model(ctx.model).objects.bulk_create(new, ignore_conflicts=True)
 
 
+def _plan_custom(
+    ctx: ImportContext,
+    row: Row,
+    record: Any,
+    history: list[dict[str, Any]],
+    changes: dict[str, Any],
+) -> None:
+    """The row's custom values onto the record, each change named "custom.<code>" in the
+    history and in the row's changes (for undo)."""
+    stored = custom_fields.values_of(record)
+    fields = custom_fields.by_code(ctx.custom_fields)
+    for code, value in row.custom.items():
+        if value is None or stored.get(code) == value:
+            continue
+        field_ = fields[code]
+        before = {"value": stored.get(code), "label": display(field_, stored.get(code))}
+        after = {"value": value, "label": display(field_, value)}
+        history.append(_change(f"{CUSTOM_PREFIX}{code}", before, after))
+        changes[f"{CUSTOM_PREFIX}{code}"] = [stored.get(code), value]
+        stored[code] = value
+    if stored:
+        record.custom = stored
+
+
 def _derive(kind: str, record: Any, values: dict[str, Any]) -> None:
     if kind == ImportKind.ORGANIZATIONS:
         record.name_folded = fold(record.name)
@@ -522,7 +561,7 @@ def _create(ctx: ImportContext, work: ChunkWork) -> None:
         ]
         if row.source_id:
             work.external_ids.append(_external_id(ctx, row.source_id, instance.pk))
-        created_changes = _created_changes(instance, m2m)
+        created_changes = _created_changes(instance, m2m, ctx.custom_fields)
         if row.details:
             empty = {"value": [], "label": ""}
             added = [_detail_row(instance, d, i) for i, d in enumerate(row.details)]
@@ -535,7 +574,9 @@ def _create(ctx: ImportContext, work: ChunkWork) -> None:
     _write_details(ctx, list(zip((row for row, _unsaved in work.creates), instances, strict=True)))
 
 
-def _created_changes(instance: Any, m2m: dict[str, list[Any]]) -> list[dict[str, Any]]:
+def _created_changes(
+    instance: Any, m2m: dict[str, list[Any]], custom: list[CustomField] | None = None
+) -> list[dict[str, Any]]:
     empty = {"value": None, "label": ""}
     changes = []
     for field_ in tracked_fields(instance._meta.model):
@@ -545,6 +586,12 @@ def _created_changes(instance: Any, m2m: dict[str, list[Any]]) -> list[dict[str,
             state = _state(instance, field_)
         if state["value"] not in (None, "", [], False):
             changes.append(_change(field_.name, empty, state))
+    stored = custom_fields.values_of(instance)
+    for custom_field in custom or []:
+        if stored.get(custom_field.code) is not None:
+            value = stored[custom_field.code]
+            state = {"value": value, "label": display(custom_field, value)}
+            changes.append(_change(f"{CUSTOM_PREFIX}{custom_field.code}", empty, state))
     return changes
 
 
@@ -575,7 +622,11 @@ def _update(ctx: ImportContext, work: ChunkWork) -> None:
         record.version += 1
         record.updated_by = ctx.actor
         record.updated_at = now
-        fields |= {name for name in changes if name not in ctx.m2m_names and name != DETAILS}
+        fields |= {
+            "custom" if name.startswith(CUSTOM_PREFIX) else name
+            for name in changes
+            if name not in ctx.m2m_names and name != DETAILS
+        }
         _add_m2m(ctx, record.pk, work.m2m.get(row.number, {}))
         if DETAILS in changes:
             with_details.append((row, record))

@@ -25,7 +25,9 @@ from sampo.contacts.imports import registry
 from sampo.contacts.imports.models import ExternalId, ImportBatch, ImportKind, ImportRow
 from sampo.contacts.models import Membership, Organization, Person, Tag
 from sampo.contacts.services import normalize_organization_values, normalize_person_values
+from sampo.core import custom_fields
 from sampo.core.audit import audit_record
+from sampo.core.custom_fields import CUSTOM_PREFIX
 from sampo.core.models import HistoryEntry
 
 CHUNK = 1000
@@ -140,9 +142,19 @@ def _restore(model: Any, row: ImportRow, actor: User, result: UndoResult) -> Non
         return
     history = []
     plain: dict[str, Any] = {}
+    custom = dict(getattr(record, "custom", None) or {})
     for name, (old, imported) in row.changes.items():
         if name == "contact_details":
             history += _remove_added_details(record, old, imported)
+            continue
+        if name.startswith(CUSTOM_PREFIX):
+            code = name.removeprefix(CUSTOM_PREFIX)
+            if custom.get(code) != imported:
+                result.kept_fields += 1
+                continue
+            custom = custom_fields.merged(custom, {code: old}) or {}
+            plain["custom"] = custom or None
+            history.append(_change(name, imported, old))
             continue
         field_ = _field(model, name)
         if field_.many_to_many:
@@ -159,6 +171,8 @@ def _restore(model: Any, row: ImportRow, actor: User, result: UndoResult) -> Non
         plain[field_.name] = old
         history.append(_change(field_.name, imported, old))
     if plain:
+        if "custom" in plain:
+            record.custom = plain.pop("custom")
         for name, value in _normalized(model, record, plain).items():
             setattr(record, model._meta.get_field(name).attname, value)
         record.version += 1

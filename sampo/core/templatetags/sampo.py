@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
+from sampo.core import custom_fields
 from sampo.core.audit import action_label
 from sampo.core.events import FIELD_LABELS, event_label
 from sampo.core.models import HistoryEntry
@@ -54,14 +55,32 @@ def phone(e164: str) -> str:
     return display_phone(e164, reader_region=settings.DEFAULT_PHONE_REGION) if e164 else ""
 
 
-@register.simple_tag
-def history_rows(entry: HistoryEntry) -> list[dict[str, str]]:
+@register.simple_tag(takes_context=True)
+def history_rows(context: template.Context, entry: HistoryEntry) -> list[dict[str, str]]:
     """Each changed field of an entry with its translated name and old and new text."""
     model = ContentType.objects.get_for_id(entry.content_type_id).model_class()
     return [
-        {"field": _field_label(model, change["field"]), **_old_and_new(model, change)}
+        {
+            "field": _custom_label(context, model, change["field"])
+            or _field_label(model, change["field"]),
+            **_old_and_new(model, change),
+        }
         for change in entry.field_changes
     ]
+
+
+def _custom_label(context: template.Context, model: Any, name: str) -> str:
+    """A custom field's label as it reads now; the definitions are read once a page."""
+    if not name.startswith(custom_fields.CUSTOM_PREFIX):
+        return ""
+    render_context: Any = context.render_context
+    cache = render_context.setdefault("custom_field_labels", {})
+    if model not in cache:
+        key = custom_fields.record_type_of(model)
+        fields = custom_fields.definitions(key, archived=True) if key else []
+        cache[model] = {field.code: field.display_label for field in fields}
+    code = name.removeprefix(custom_fields.CUSTOM_PREFIX)
+    return str(cache[model].get(code, code))
 
 
 def _field_label(model: Any, name: str) -> str:
