@@ -186,10 +186,15 @@ def pipeline_board(
                 )
             )
     ordering = _ordering(filters.sort, DEFAULT_BOARD_SORT)
-    ranked = with_next_activity(rows).annotate(
+    # Rank the bare rows, then join and annotate only the cards shown: ranking the joined,
+    # annotated rows ran the next-activity subquery and the joins for every open opportunity
+    # of the pipeline (seconds at 30,000 of them; see BENCHMARKS.md).
+    ranking = rows if filters.sort != "next_activity" else with_next_activity(rows)
+    shown = ranking.annotate(
         place=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(ordering))
-    )
-    for card in _card_relations(ranked.filter(place__lte=per_column)).order_by(*ordering):
+    ).filter(place__lte=per_column)
+    cards = with_next_activity(Opportunity.objects.filter(pk__in=shown.values("pk")))
+    for card in _card_relations(cards).order_by(*ordering):
         if card.stage_id in columns:
             columns[card.stage_id].cards.append(card)
     for column in columns.values():
