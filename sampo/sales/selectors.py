@@ -161,7 +161,8 @@ def pipeline_board(
 ) -> list[Column]:
     """One column per stage with its count and its sums (per currency: EUR and HUF are not
     added up), and its first cards. Three queries, whatever the number of cards: the stages,
-    the sums grouped by stage, and the first cards of every column through a window function."""
+    the sums grouped by stage, and the first cards of every column through a window function
+    (the first two alone when `per_column` is 0)."""
     rows = _board_rows(user, pipeline, filters)
     columns = {stage.pk: Column(stage) for stage in pipeline.stages.order_by("position", "id")}
     weighted = ExpressionWrapper(
@@ -185,10 +186,24 @@ def pipeline_board(
                     (Decimal(row["weighted"] or 0) / 100).quantize(Decimal("0.01")),
                 )
             )
-    ordering = _ordering(filters.sort, DEFAULT_BOARD_SORT)
-    # Rank the bare rows, then join and annotate only the cards shown: ranking the joined,
-    # annotated rows ran the next-activity subquery and the joins for every open opportunity
-    # of the pipeline (seconds at 30,000 of them; see BENCHMARKS.md).
+    if per_column > 0:  # the headers alone (after a move) need no cards
+        _add_cards(columns, rows, _ordering(filters.sort, DEFAULT_BOARD_SORT), filters, per_column)
+    for column in columns.values():
+        column.totals.sort(key=lambda total: total.currency)
+    return list(columns.values())
+
+
+def _add_cards(
+    columns: dict[int, Column],
+    rows: QuerySet[Opportunity],
+    ordering: tuple[Any, ...],
+    filters: Filters,
+    per_column: int,
+) -> None:
+    """The first cards of every column. The bare rows are ranked, and only the cards shown
+    are joined and annotated: ranking the joined, annotated rows ran the next-activity
+    subquery and the joins for every open opportunity of the pipeline (seconds at 30,000
+    of them; see BENCHMARKS.md)."""
     ranking = rows if filters.sort != "next_activity" else with_next_activity(rows)
     shown = ranking.annotate(
         place=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(ordering))
@@ -197,9 +212,6 @@ def pipeline_board(
     for card in _card_relations(cards).order_by(*ordering):
         if card.stage_id in columns:
             columns[card.stage_id].cards.append(card)
-    for column in columns.values():
-        column.totals.sort(key=lambda total: total.currency)
-    return list(columns.values())
 
 
 def board_column_cards(
