@@ -311,6 +311,14 @@ OPPORTUNITY_HEADERS = [
 ]
 
 
+def _domain(name: str, country: str) -> str:
+    """The company's own web domain, from its whole name (without the company form), so that
+    two companies share one only when their names do."""
+    words = name.split()[:-1] or name.split()
+    slug = "-".join(fake.email_local(word, "").rstrip(".") for word in words)
+    return f"{slug.lower()}.{'hu' if country == 'HU' else 'fi'}"
+
+
 def _organizations(
     scale: Scale,
     rng: random.Random,
@@ -338,8 +346,7 @@ def _organizations(
         parsed = parse_business_id(business_id) if business_id else None
         if parsed:
             business_ids.append(business_id)
-        slug = fake.email_local(*name.split()[:2]).replace(".", "-")
-        domain = f"{slug}.{'hu' if country == 'HU' else 'fi'}"
+        domain = _domain(name, country)
         created = _timestamp(rng, anchor, 5 * 365)
         industry = rng.randrange(len(setup.industries))
         plan.org_owner.append(owner)
@@ -432,8 +439,7 @@ def _people(
         if emails and rng.random() < 0.01:
             email = rng.choice(emails)  # the same person entered twice
         elif org:
-            domain = fake.email_local(*plan.org_names[org - 1].split()[:2]).replace(".", "-")
-            email = f"{fake.email_local(first, last)}@{domain}.{'hu' if country == 'HU' else 'fi'}"
+            email = f"{fake.email_local(first, last)}@{_domain(plan.org_names[org - 1], country)}"
         else:
             free = "freemail.hu" if country == "HU" else "gmail.com"
             email = f"{fake.email_local(first, last)}{pk}@{free}"
