@@ -19,7 +19,10 @@ ROOT = Path(__file__).resolve().parent
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
-        "command", nargs="?", default="all", choices=["generate", "run", "all", "profile"]
+        "command",
+        nargs="?",
+        default="all",
+        choices=["generate", "run", "all", "profile", "markdown"],
     )
     parser.add_argument("--scale", default="smoke", choices=list(SCALES))
     parser.add_argument("--db", default="both", choices=[*ENGINES, "both"])
@@ -38,8 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--regenerate", action="store_true", help="build the dataset again")
     parser.add_argument("--only", default="", help="comma-separated scenario groups to run")
+    parser.add_argument("files", nargs="*", help="markdown: saved JSON results to tabulate")
     args = parser.parse_args(argv)
 
+    if args.command == "markdown":
+        print(suite.markdown([Path(f) for f in args.files]))
+        return 0
     engines = ENGINES if args.db == "both" else (args.db,)
     data = Path(args.data) / args.scale
     anchor = args.anchor or datetime.datetime.now(datetime.UTC).date().isoformat()

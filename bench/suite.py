@@ -349,3 +349,53 @@ def table(report: dict[str, Any], *, scale: str) -> str:
                 f"{limit:<10} {verdict}"
             )
     return "\n".join(lines)
+
+
+def markdown(files: list[Path]) -> str:
+    """The results of saved runs as the table in BENCHMARKS.md: one row per scenario, the
+    databases side by side (p95 in ms, or the throughput), the web workers' CPU per request,
+    the target and the verdict per database."""
+    runs: dict[str, dict[str, Any]] = {}
+    scale = ""
+    for file in files:
+        payload = json.loads(file.read_text())
+        scale = payload["scale"]
+        runs.update({engine: data["scenarios"] for engine, data in payload["databases"].items()})
+    engines = [e for e in ("sqlite", "postgres") if e in runs]
+    head = " | ".join(f"{e} p50 / p95 (cpu)" for e in engines)
+    lines = [f"| scenario | {head} | target | verdict |", "|---" * (len(engines) + 3) + "|"]
+    names = list(dict.fromkeys(n for e in engines for n in runs[e]))
+    for name in names:
+        cells, verdicts, limit = [], [], ""
+        for engine in engines:
+            r = runs[engine].get(name, {})
+            if "skipped" in r:
+                cells.append(r["skipped"])
+                continue
+            if "error" in r:
+                cells.append("error")
+                continue
+            if "rows_per_s" in r:
+                cell = f"{r['rows_per_s']:,} rows/s"
+            elif "requests_per_s" in r:
+                cell = f"{r['requests_per_s']:,} req/s (p95 {r.get('p95', '')} ms)"
+            elif "mb" in r:
+                cell = f"{r['mb']} MB"
+            else:
+                cell = f"{r.get('p50', '')} / {r.get('p95', '')}"
+                if r.get("worker_cpu_ms") is not None:
+                    cell += f" ({r['worker_cpu_ms']})"
+            cells.append(cell)
+            rule = target_for(name)
+            if rule is not None and rule.limit(scale) is not None:
+                value = r.get(rule.stat)
+                if value is not None:
+                    sign = ">=" if rule.stat.endswith("_per_s") else "<="
+                    limit = f"{sign} {rule.limit(scale):g}" + (
+                        " ms" if rule.stat in {"p95", "max"} else ""
+                    )
+                    verdicts.append(
+                        f"{engine}: {'pass' if rule.passes(float(value), scale) else 'miss'}"
+                    )
+        lines.append(f"| {name} | {' | '.join(cells)} | {limit} | {', '.join(verdicts)} |")
+    return "\n".join(lines)
