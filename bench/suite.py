@@ -377,6 +377,8 @@ def markdown(files: list[Path]) -> str:
                 continue
             if "rows_per_s" in r:
                 cell = f"{r['rows_per_s']:,} rows/s"
+                if "rows_per_cpu_s" in r:
+                    cell += f" ({r['rows_per_cpu_s']:,} per CPU s)"
             elif "requests_per_s" in r:
                 cell = f"{r['requests_per_s']:,} req/s (p95 {r.get('p95', '')} ms)"
             elif "mb" in r:

@@ -61,3 +61,26 @@ def test_the_column_heads_after_a_move_need_no_card_query(
     assert [column.count for column in columns][:3] == [1, 1, 1]
     assert all(not column.cards for column in columns)
     assert len(queries) == 2  # the stages and the sums
+
+
+def test_the_list_pages_the_sorted_rows_and_annotates_the_page(
+    seller, make_opportunity, call_type, monkeypatch
+):
+    monkeypatch.setattr(selectors, "PAGE_SIZE", 2)
+    today = timezone.localdate()
+    made = [make_opportunity(seller, f"Deal {n}") for n in range(3)]
+    activity_schedule(actor=seller, type=call_type, subject="Call", day=today, regarding=made[0])
+
+    newest = selectors.opportunity_list(user=seller, filters=selectors.Filters(), page=1)
+    second = selectors.opportunity_list(user=seller, filters=selectors.Filters(), page=2)
+    planned_last = selectors.opportunity_list(
+        user=seller, filters=selectors.Filters(sort="next_activity"), page=2
+    )
+
+    assert [o.pk for o in newest.rows] == [made[2].pk, made[1].pk]
+    assert newest.has_next
+    assert [o.pk for o in second.rows] == [made[0].pk]
+    assert not second.has_next
+    assert second.rows[0].next_activity_day == today
+    # Those without a planned activity come first, then by the activity's day.
+    assert [o.pk for o in planned_last.rows] == [made[0].pk]
