@@ -4,16 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sales', '0002_seed_sources_reasons_and_pipeline'),
+        ("sales", "0002_seed_sources_reasons_and_pipeline"),
     ]
 
     operations = [
         # The list as an admin or read-only user sees it, newest first:
         # WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT 51
         migrations.AddIndex(
-            model_name='opportunity',
-            index=models.Index(fields=['status', '-created_at', '-id'], name='opp_status_created_idx'),
+            model_name="opportunity",
+            index=models.Index(
+                fields=["status", "-created_at", "-id"], name="opp_status_created_idx"
+            ),
         ),
     ]
