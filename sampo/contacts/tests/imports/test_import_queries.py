@@ -13,7 +13,7 @@ HEADERS = ["Name", "Industry code", "Owner", "City"]
 
 
 def _rows(seller, count: int, start: int = 0) -> list[list[str]]:
-    code = Industry.objects.filter(parent__isnull=False).order_by("code").first().code
+    code = Industry.objects.filter(parent__isnull=False).order_by("code")[0].code
     return [
         HEADERS,
         *[[f"Firma {n} Oy", code, seller.email, "Tampere"] for n in range(start, start + count)],
