@@ -148,16 +148,36 @@ def _scope_q(user: User, key: str, action: str) -> Q:
         own |= Q(**{f"{name}_id": user.pk})
     if given == Scope.OWN:
         return own
-    team = own | Q(**{f"{record_type.owner_field}_id__in": teammate_ids(user)})
+    # Subqueries, not id lists: the condition costs the query it is part of no extra query.
+    teams = _teams_of(user)
+    owner = record_type.owner_field
+    team = (
+        own
+        | Q(
+            **{
+                f"{owner}_id__in": User.teams.through.objects.filter(team_id__in=teams).values(
+                    "user_id"
+                )
+            }
+        )
+        | Q(**{f"{owner}_id__in": Team.objects.filter(pk__in=teams).values("leader_id")})
+    )
     if record_type.team_field:
-        team |= Q(**{f"{record_type.team_field}_id__in": team_ids(user)})
+        team |= Q(**{f"{record_type.team_field}_id__in": teams})
     return team
+
+
+def _teams_of(user: User) -> models.QuerySet[Team, Any]:
+    """The teams the user belongs to or leads, as a subquery."""
+    return Team.objects.filter(Q(members=user) | Q(leader=user), deleted_at__isnull=True).values(
+        "pk"
+    )
 
 
 def _shares(user: User, key: str, action: str) -> models.QuerySet[RecordShare]:
     app_label, model = key.split(".")
     rows = RecordShare.objects.filter(
-        Q(user=user) | Q(team_id__in=team_ids(user)),
+        Q(user=user) | Q(team_id__in=_teams_of(user)),
         content_type=ContentType.objects.get_by_natural_key(app_label, model),
     )
     return rows.filter(can_edit=True) if action == Action.EDIT else rows

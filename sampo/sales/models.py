@@ -282,6 +282,9 @@ class Opportunity(BusinessModel):
             ),
             # "My opportunities" list: WHERE owner_id = ? AND status = ? ORDER BY created_at DESC
             models.Index(fields=["owner", "status", "-created_at"], name="opp_owner_idx"),
+            # The list as an admin or read-only user sees it (every open one, newest first):
+            # WHERE status = ? ORDER BY created_at DESC, id DESC LIMIT 51
+            models.Index(fields=["status", "-created_at", "-id"], name="opp_status_created_idx"),
             # A team's list: WHERE team_id = ? AND status = ? ORDER BY created_at DESC
             models.Index(fields=["team", "status", "-created_at"], name="opp_team_idx"),
             # The postponed ones due to come back: WHERE status = 'postponed' AND

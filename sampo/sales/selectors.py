@@ -160,7 +160,8 @@ def pipeline_board(
 ) -> list[Column]:
     """One column per stage with its count and its sums (per currency: EUR and HUF are not
     added up), and its first cards. Three queries, whatever the number of cards: the stages,
-    the sums grouped by stage, and the first cards of every column through a window function."""
+    the sums grouped by stage, and the first cards of every column through a window function
+    (the first two alone when `per_column` is 0)."""
     rows = _board_rows(user, pipeline, filters)
     columns = {stage.pk: Column(stage) for stage in pipeline.stages.order_by("position", "id")}
     weighted = ExpressionWrapper(
@@ -184,16 +185,32 @@ def pipeline_board(
                     (Decimal(row["weighted"] or 0) / 100).quantize(Decimal("0.01")),
                 )
             )
-    ordering = _ordering(filters.sort, DEFAULT_BOARD_SORT)
-    ranked = with_next_activity(rows).annotate(
-        place=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(ordering))
-    )
-    for card in _card_relations(ranked.filter(place__lte=per_column)).order_by(*ordering):
-        if card.stage_id in columns:
-            columns[card.stage_id].cards.append(card)
+    if per_column > 0:  # the headers alone (after a move) need no cards
+        _add_cards(columns, rows, _ordering(filters.sort, DEFAULT_BOARD_SORT), filters, per_column)
     for column in columns.values():
         column.totals.sort(key=lambda total: total.currency)
     return list(columns.values())
+
+
+def _add_cards(
+    columns: dict[int, Column],
+    rows: QuerySet[Opportunity],
+    ordering: tuple[Any, ...],
+    filters: Filters,
+    per_column: int,
+) -> None:
+    """The first cards of every column. The bare rows are ranked, and only the cards shown
+    are joined and annotated: ranking the joined, annotated rows ran the next-activity
+    subquery and the joins for every open opportunity of the pipeline (seconds at 30,000
+    of them; see BENCHMARKS.md)."""
+    ranking = rows if filters.sort != "next_activity" else with_next_activity(rows)
+    shown = ranking.annotate(
+        place=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(ordering))
+    ).filter(place__lte=per_column)
+    cards = with_next_activity(Opportunity.objects.filter(pk__in=shown.values("pk")))
+    for card in _card_relations(cards).order_by(*ordering):
+        if card.stage_id in columns:
+            columns[card.stage_id].cards.append(card)
 
 
 def board_column_cards(
@@ -224,18 +241,32 @@ def pipelines_for(user: User) -> list[Pipeline]:
 # --- Lists, exports, search -----------------------------------------------------------------
 
 
+def _list_relations(rows: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    rows = _card_relations(with_next_activity(rows))
+    return rows.select_related("pipeline", "team", "source", "lost_reason").prefetch_related("tags")
+
+
 def opportunity_rows(*, user: User, filters: Filters) -> QuerySet[Opportunity]:
-    """The opportunities a list shows with its filters, unpaged: the page and its exports."""
-    rows = with_next_activity(_filtered(user, filters))
-    rows = _card_relations(rows).select_related("pipeline", "team", "source", "lost_reason")
-    rows = rows.prefetch_related("tags")
+    """The opportunities a list shows with its filters, unpaged: its exports."""
+    rows = _list_relations(_filtered(user, filters))
     return rows.order_by(*_ordering(filters.sort, DEFAULT_LIST_SORT))
 
 
 def opportunity_list(*, user: User, filters: Filters, page: int = 1) -> Page:
+    """One page of the list. The bare rows are sorted and sliced in a subquery, and only the
+    page's rows are joined and annotated: sorting the joined rows with their next-activity
+    subquery computed it for every match (seconds at 50,000 open opportunities on SQLite;
+    see BENCHMARKS.md)."""
     number = max(page, 1)
-    rows = opportunity_rows(user=user, filters=filters)
-    fetched = list(rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
+    ordering = _ordering(filters.sort, DEFAULT_LIST_SORT)
+    matching = _filtered(user, filters)
+    if filters.sort == "next_activity":
+        matching = with_next_activity(matching)
+    paged = matching.order_by(*ordering).values("pk")[
+        (number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1
+    ]
+    rows = _list_relations(Opportunity.objects.filter(pk__in=paged)).order_by(*ordering)
+    fetched = list(rows)
     return Page(fetched[:PAGE_SIZE], number, len(fetched) > PAGE_SIZE)
 
 

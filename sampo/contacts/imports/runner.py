@@ -386,7 +386,7 @@ def _plan_create(ctx: ImportContext, row: Row, work: ChunkWork) -> None:
     values["custom"] = custom_fields.merged(None, row.custom)
     instance = ctx.model(**values, created_by=ctx.actor, updated_by=ctx.actor)
     try:
-        instance.full_clean(exclude=ctx.m2m_names, validate_unique=False)
+        instance.full_clean(exclude=[*ctx.m2m_names, *_fetched(instance)], validate_unique=False)
     except ValidationError as error:
         message = " ".join(_messages(error, ctx.model))
         work.results[row.number] = _result(ctx, row, Outcome.FAILED, message)
@@ -396,6 +396,14 @@ def _plan_create(ctx: ImportContext, row: Row, work: ChunkWork) -> None:
         work.m2m[row.number]["relationship_types"] = row.relationship_types
     work.creates.append((row, instance))
     work.pending.add(row, row.keys)
+
+
+def _fetched(instance: models.Model) -> list[str]:
+    """Foreign keys that hold a row already read (by the lookups, or the actor): validating
+    them would ask the database once more per field and row, four queries a row for
+    organizations (see BENCHMARKS.md, import)."""
+    cached = instance._state.fields_cache
+    return [f.name for f in instance._meta.concrete_fields if cached.get(f.name) is not None]
 
 
 def _plan_update(ctx: ImportContext, row: Row, record: Any, work: ChunkWork) -> bool:

@@ -1,0 +1,41 @@
+"""A chunk's queries do not grow with its rows: the owner and industry a row names are read
+once by the lookups, not again by each row's validation (see BENCHMARKS.md, import)."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from sampo.contacts.models import Industry, Organization
+from sampo.contacts.tests.imports.support import run_import
+
+HEADERS = ["Name", "Industry code", "Owner", "City"]
+
+
+def _rows(seller, count: int, start: int = 0) -> list[list[str]]:
+    code = Industry.objects.filter(parent__isnull=False).order_by("code")[0].code
+    return [
+        HEADERS,
+        *[[f"Firma {n} Oy", code, seller.email, "Tampere"] for n in range(start, start + count)],
+    ]
+
+
+def test_it_imports_ten_organizations_with_the_queries_of_one(seller):
+    run_import(seller, "organizations", _rows(seller, 1, start=500))  # warms the caches
+    with CaptureQueriesContext(connection) as one:
+        run_import(seller, "organizations", _rows(seller, 1))
+    with CaptureQueriesContext(connection) as ten:
+        batch = run_import(seller, "organizations", _rows(seller, 10, start=100))
+
+    assert batch.created_count == 10
+    assert Organization.objects.get(name="Firma 105 Oy").owner == seller
+    assert len(ten) == len(one)
+
+
+def test_it_still_refuses_an_owner_that_is_not_a_user(seller):
+    rows = [HEADERS, ["Firma Oy", "", "nobody@example.com", "Turku"]]
+
+    batch = run_import(seller, "organizations", rows)
+
+    assert batch.failed_count == 1
+    assert not Organization.objects.filter(name="Firma Oy").exists()
