@@ -23,6 +23,14 @@ def visible(user: User) -> Q:
     return rights.rows_q(user, KEY, rights.Action.READ)
 
 
+def reads_all(user: User) -> bool:
+    return rights.scope(user, KEY, rights.Action.READ) == rights.Scope.ALL
+
+
+def can_read(user: User, activity: Activity) -> bool:
+    return rights.allows(user, activity, rights.Action.READ)
+
+
 def can_log(user: User) -> bool:
     return rights.may(user, KEY, rights.Action.CREATE)
 

@@ -30,6 +30,10 @@ def visible(user: User, model: type[Record]) -> Q:
     return rights.rows_q(user, _key(model), rights.Action.READ)
 
 
+def reads_all(user: User, model: type[Record]) -> bool:
+    return rights.scope(user, _key(model), rights.Action.READ) == rights.Scope.ALL
+
+
 def can_create(user: User, model: type[Record] = Organization) -> bool:
     return rights.may(user, _key(model), rights.Action.CREATE)
 

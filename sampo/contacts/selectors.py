@@ -184,12 +184,15 @@ def person_list(*, user: User, page: int = 1, **filters: Any) -> Page:
     return _page(person_rows(user=user, **filters), page)
 
 
-def organization_overview(organization: Organization) -> dict[str, Any]:
-    """Everything the 360° page shows besides what other domains plug in."""
-    memberships = (
-        organization.memberships.filter(person__deleted_at__isnull=True)
-        .select_related("person")
-        .order_by("end_date", "-is_primary", "person__name_folded")
+def organization_overview(user: User, organization: Organization) -> dict[str, Any]:
+    """Everything the 360° page shows besides what other domains plug in; its people are
+    those the user may read."""
+    memberships = organization.memberships.filter(person__deleted_at__isnull=True)
+    if not access.reads_all(user, Person):
+        readable = Person.objects.filter(access.visible(user, Person)).values("pk")
+        memberships = memberships.filter(person__in=readable)
+    memberships = memberships.select_related("person").order_by(
+        "end_date", "-is_primary", "person__name_folded"
     )
     return {
         "current_people": [m for m in memberships if m.end_date is None],

@@ -199,7 +199,7 @@ def organization_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "can_edit": access.can_edit(request.user, organization),
         "can_delete": access.can_delete(request.user, organization),
         "handover": record_handover(user=request.user, record=organization),
-        **selectors.organization_overview(organization),
+        **selectors.organization_overview(request.user, organization),
         "panels": panels.panels_for("organization", user=request.user, record=organization),
     }
     return render(request, "contacts/organization_detail.html", context)

@@ -17,7 +17,9 @@ from django.db.models import Q
 from django.http import Http404
 
 from sampo.accounts.models import User
+from sampo.activities import access as activity_rights
 from sampo.activities.access import can_log
+from sampo.activities.models import Activity
 from sampo.contacts.access import can_create
 from sampo.mail.models import Attachment, Message
 
@@ -45,6 +47,10 @@ def visible_messages_q(user: User) -> Q:
     if not user.is_active:
         return Q(pk__in=[])
     live = Q(activity__isnull=True) | Q(activity__deleted_at__isnull=True)
+    if not activity_rights.reads_all(user):
+        # An email on a timeline is read by whoever may read its activity.
+        readable = Activity.objects.filter(activity_rights.visible(user)).values("pk")
+        live &= Q(activity__isnull=True) | Q(activity_id__in=readable)
     if can_triage(user):
         return live
     return live & (Q(activity__isnull=False) | Q(direction=Message.Direction.OUTGOING))
@@ -55,6 +61,8 @@ def can_see(user: User, message: Message) -> bool:
         return False
     if message.activity is not None and message.activity.is_deleted:
         return False  # its activity went to the trash, and the email with it
+    if message.activity is not None and not activity_rights.can_read(user, message.activity):
+        return False
     return not message.is_unmatched or can_triage(user)
 
 

@@ -8,6 +8,8 @@ from sampo.accounts.models import Role, RoleRight
 from sampo.contacts import services as contacts
 from sampo.core.models import AuditEvent
 from sampo.core.selectors import history_of
+from sampo.mail import services as mail
+from sampo.mail.tests import samples
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +87,34 @@ def test_bad_input_changes_nothing(client, admin):
 
     assert response.status_code == 200
     assert not RoleRight.objects.filter(role=salesperson).exists()
+
+
+def test_narrowed_reads_hide_people_on_an_organization_page_and_emails_of_hidden_activities(
+    client, seller, teammate
+):
+    company = contacts.organization_create(actor=seller, values={"name": "Yhteinen Oy"})
+    contacts.person_create(
+        actor=teammate, values={"first_name": "Piilo", "last_name": "Henkilö"}, organization=company
+    )
+    hidden = contacts.person_create(
+        actor=teammate,
+        values={
+            "first_name": "Maija",
+            "last_name": "Lehtonen",
+            "email": "maija.lehtonen@virtanen.example",
+        },
+    )
+    received = mail.email_receive(raw_bytes=samples.simple())
+    salesperson = Role.objects.get(code=Role.SALESPERSON)
+    RoleRight.objects.create(
+        role=salesperson, record_type="contacts.person", action="read", scope="own"
+    )
+    RoleRight.objects.create(
+        role=salesperson, record_type="activities.activity", action="read", scope="own"
+    )
+    client.force_login(seller)
+
+    page = client.get(f"/organizations/{company.pk}/").content.decode()
+    assert "Piilo" not in page
+    assert client.get(f"/people/{hidden.pk}/").status_code == 404
+    assert client.get(f"/mail/messages/{received.message.pk}/").status_code == 404
