@@ -70,6 +70,6 @@ def test_a_demo_request_lands_with_the_next_colleague_of_the_cloud_team(
     expect(main).to_contain_text("eszter@szabo-design.example")
     expect(main).to_contain_text("First contact: Request a demo: Szabó Design Kft.")
     expect(main).to_contain_text("Sampo Cloud")
-    expect(page.locator(".history")).to_contain_text("created the lead from a web form")
+    expect(page.locator("#timeline")).to_contain_text("created the lead from a web form")
     screenshot("lead-with-the-right-person")
     assert not [e for e in errors if "Content Security Policy" in e], errors
