@@ -151,17 +151,9 @@ def _scope_q(user: User, key: str, action: str) -> Q:
     # Subqueries, not id lists: the condition costs the query it is part of no extra query.
     teams = _teams_of(user)
     owner = record_type.owner_field
-    team = (
-        own
-        | Q(
-            **{
-                f"{owner}_id__in": User.teams.through.objects.filter(team_id__in=teams).values(
-                    "user_id"
-                )
-            }
-        )
-        | Q(**{f"{owner}_id__in": Team.objects.filter(pk__in=teams).values("leader_id")})
-    )
+    members = User.teams.through.objects.filter(team_id__in=teams).values("user_id")
+    leaders = Team.objects.filter(pk__in=teams).values("leader_id")
+    team = own | Q(**{f"{owner}_id__in": members}) | Q(**{f"{owner}_id__in": leaders})
     if record_type.team_field:
         team |= Q(**{f"{record_type.team_field}_id__in": teams})
     return team
