@@ -5,26 +5,33 @@ from django.utils.translation import gettext_lazy as _
 from sampo.accounts.models import Team
 from sampo.core import audit, events, navigation, trash
 
-
-def _is_admin(user: object) -> bool:
-    return bool(getattr(user, "is_admin", False))
-
-
 navigation.register(
-    label=_("Users"), url_name="accounts:users", section="admin", order=10, visible_to=_is_admin
+    label=_("Users"),
+    url_name="accounts:users",
+    section="admin",
+    order=10,
+    visible_to=navigation.admins_only,
 )
 navigation.register(
-    label=_("Roles"), url_name="accounts:roles", section="admin", order=15, visible_to=_is_admin
+    label=_("Roles"),
+    url_name="accounts:roles",
+    section="admin",
+    order=15,
+    visible_to=navigation.admins_only,
 )
 navigation.register(
-    label=_("Teams"), url_name="accounts:teams", section="admin", order=20, visible_to=_is_admin
+    label=_("Teams"),
+    url_name="accounts:teams",
+    section="admin",
+    order=20,
+    visible_to=navigation.admins_only,
 )
 navigation.register(
     label=_("Two-factor login"),
     url_name="accounts:two_factor_policy",
     section="admin",
     order=30,
-    visible_to=_is_admin,
+    visible_to=navigation.admins_only,
 )
 trash.register(Team)
 events.register_event("deactivated", _("deactivated"))

@@ -16,7 +16,7 @@ navigation.register(
     url_name="activities:types",
     section="admin",
     order=35,
-    visible_to=lambda user: bool(getattr(user, "is_admin", False)),
+    visible_to=navigation.admins_only,
 )
 _ALL: dict[str, str] = dict.fromkeys(rights.Action.values, rights.Scope.ALL)
 _OWN_WORK: dict[str, str] = {**_ALL, "edit": rights.Scope.OWN, "delete": rights.Scope.OWN}

@@ -10,11 +10,6 @@ from sampo.contacts.models import Organization, Person
 from sampo.core import custom_fields, events, navigation, schedules, search, trash
 from sampo.lists import registry as lists
 
-
-def _is_admin(user: object) -> bool:
-    return bool(getattr(user, "is_admin", False))
-
-
 navigation.register(label=_("Organizations"), url_name="contacts:organizations", order=10)
 navigation.register(label=_("People"), url_name="contacts:people", order=20)
 navigation.register(
@@ -22,13 +17,21 @@ navigation.register(
     url_name="register:relationship_types",
     section="admin",
     order=30,
-    visible_to=_is_admin,
+    visible_to=navigation.admins_only,
 )
 navigation.register(
-    label=_("Tags"), url_name="register:tags", section="admin", order=40, visible_to=_is_admin
+    label=_("Tags"),
+    url_name="register:tags",
+    section="admin",
+    order=40,
+    visible_to=navigation.admins_only,
 )
 navigation.register(
-    label=_("Imports"), url_name="contacts:imports", section="admin", order=50, visible_to=_is_admin
+    label=_("Imports"),
+    url_name="contacts:imports",
+    section="admin",
+    order=50,
+    visible_to=navigation.admins_only,
 )
 offboarding.register_book(
     key="organizations",

@@ -16,14 +16,14 @@ class CoreConfig(AppConfig):
             url_name="core:trash",
             section="admin",
             order=90,
-            visible_to=lambda user: user.is_admin,
+            visible_to=navigation.admins_only,
         )
         navigation.register(
             label=_("Audit log"),
             url_name="core:audit",
             section="admin",
             order=80,
-            visible_to=lambda user: user.is_admin,
+            visible_to=navigation.admins_only,
         )
         schedules.register(
             name="sampo:prune-audit", func="sampo.core.tasks.prune_audit", cron="45 3 * * *"
@@ -33,7 +33,7 @@ class CoreConfig(AppConfig):
             url_name="core:custom_fields",
             section="admin",
             order=35,
-            visible_to=lambda user: user.is_admin,
+            visible_to=navigation.admins_only,
         )
         schedules.register(
             name="sampo:purge-trash", func="sampo.core.tasks.purge_trash", cron="30 3 * * *"

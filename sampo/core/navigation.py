@@ -23,6 +23,11 @@ class NavEntry:
 ENTRIES: list[NavEntry] = []
 
 
+def admins_only(user: Any) -> bool:
+    """The predicate of the admin menu's entries."""
+    return bool(getattr(user, "is_admin", False))
+
+
 def register(
     *,
     label: str | Promise,

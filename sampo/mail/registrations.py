@@ -23,10 +23,6 @@ def _person_panel(user: Any, person: Any) -> dict[str, Any]:
     }
 
 
-def _is_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_admin", False))
-
-
 navigation.register(
     label=_("Unmatched email"),
     url_name="mail:unmatched",
@@ -40,7 +36,7 @@ navigation.register(
     url_name="mail:templates",
     section="admin",
     order=50,
-    visible_to=_is_admin,
+    visible_to=navigation.admins_only,
 )
 panels.register(
     record_type="person",

@@ -19,10 +19,6 @@ from sampo.sales.lists import OPPORTUNITIES
 from sampo.sales.models import Opportunity
 
 
-def _is_admin(user: Any) -> bool:
-    return bool(getattr(user, "is_admin", False))
-
-
 def _panel(user: Any, **record: Any) -> dict[str, Any]:
     target = next(iter(record.values()))
     return {
@@ -40,21 +36,21 @@ navigation.register(
     url_name="sales:admin_pipelines",
     section="admin",
     order=50,
-    visible_to=_is_admin,
+    visible_to=navigation.admins_only,
 )
 navigation.register(
     label=_("Lead sources"),
     url_name="sales:admin_lead_sources",
     section="admin",
     order=51,
-    visible_to=_is_admin,
+    visible_to=navigation.admins_only,
 )
 navigation.register(
     label=_("Lost reasons"),
     url_name="sales:admin_lost_reasons",
     section="admin",
     order=52,
-    visible_to=_is_admin,
+    visible_to=navigation.admins_only,
 )
 search.register(
     key="opportunities",
