@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "sampo.activities",
     "sampo.mail",
     "sampo.sales",
+    "sampo.api",
+    # Django Ninja: the REST API's framework; listed for its docs page's static files.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -337,6 +340,14 @@ WEBFORM_POSTS_PER_FORM = env_int("SAMPO_WEBFORM_POSTS_PER_FORM", 300)
 WEBFORM_RATE_WINDOW = env_int("SAMPO_WEBFORM_RATE_WINDOW_SECONDS", 600)
 WEBFORM_MAX_BYTES = env_int("SAMPO_WEBFORM_MAX_BYTES", 16 * 1024)
 BEHIND_PROXY = env_bool("SAMPO_BEHIND_PROXY")
+
+# --- REST API -------------------------------------------------------------------------------
+
+# Requests a token may make per minute (more get a 429 with Retry-After); 0 turns it off.
+SAMPO_API_RATE_LIMIT_PER_MINUTE = env_int("SAMPO_API_RATE_LIMIT_PER_MINUTE", 1200)
+# How far before a sync started the next one should begin: longer than any write transaction,
+# so that a row committed late with an earlier `updated_at` is not missed.
+SAMPO_API_SYNC_MARGIN_SECONDS = env_int("SAMPO_API_SYNC_MARGIN_SECONDS", 60)
 
 # --- Security -------------------------------------------------------------------------------
 

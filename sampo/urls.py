@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("sampo.mail.urls")),
     path("", include("sampo.contacts.admin_urls")),
     path("", include("sampo.sales.urls")),
+    path("", include("sampo.api.urls")),
 ]
 
 handler403 = "sampo.core.errors.permission_denied"

@@ -268,3 +268,41 @@ class TwoFactorPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("two-factor policy"))
+
+
+class ApiToken(models.Model):
+    """A personal token for the REST API (`Authorization: Bearer …`). It acts as its user, with
+    the user's rights, narrowed to reading when its scope is "read". The token itself is shown
+    once at creation; only its SHA-256 is stored (it is 256 random bits, so a fast hash is as
+    safe as a slow one and lets a request find its token by an index)."""
+
+    class Scope(models.TextChoices):
+        READ = "read", _("read only")
+        WRITE = "write", _("read and write")
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    scope = models.CharField(_("scope"), max_length=5, choices=Scope.choices, default=Scope.READ)
+    # The first characters of the token, shown in lists so that a user can tell tokens apart.
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == self.Scope.WRITE

@@ -1,7 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from sampo.accounts import offboarding_views, role_views, share_views, two_factor_views, views
+from sampo.accounts import (
+    api_token_views,
+    offboarding_views,
+    role_views,
+    share_views,
+    two_factor_views,
+    views,
+)
 
 app_name = "accounts"
 
@@ -30,6 +37,12 @@ urlpatterns = [
     path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("language/", views.set_language, name="set_language"),
     path("profile/", views.profile, name="profile"),
+    path("profile/api-tokens/", api_token_views.api_token_list, name="api_tokens"),
+    path(
+        "profile/api-tokens/<int:pk>/revoke/",
+        api_token_views.api_token_revoke,
+        name="api_token_revoke",
+    ),
     path("profile/two-factor/", two_factor_views.overview, name="two_factor"),
     path("profile/two-factor/setup/", two_factor_views.setup, name="two_factor_setup"),
     path("profile/two-factor/confirm/", two_factor_views.confirm, name="two_factor_confirm"),

@@ -93,9 +93,12 @@ def organization_rows(
     figures: FigureRanges | None = None,
     custom: list[custom_filters.FieldFilter] | None = None,
     sort: str = "name",
+    trashed_too: bool = False,
 ) -> QuerySet[Organization]:
-    """The organizations a list shows with its filters, unpaged: the page and its exports."""
-    rows = Organization.objects.filter(access.visible(user, Organization))
+    """The organizations a list shows with its filters, unpaged: the page and its exports.
+    `trashed_too`: also those in the trash (an API client syncing needs to learn of them)."""
+    manager = Organization.all_objects if trashed_too else Organization.objects
+    rows = manager.filter(access.visible(user, Organization))
     rows = rows.select_related("owner", "industry")
     if search:
         rows = rows.filter(_text_filter(Organization, search))

@@ -3,7 +3,8 @@ here, so that opening one to the public or to every user is always a decision.
 
 - "public": no login (the view is marked login_not_required);
 - "user": any logged-in user (narrower rights are per record, see test_matrix.py);
-- "admin": refused to a salesperson, whatever the arguments.
+- "admin": refused to a salesperson, whatever the arguments;
+- "api": the REST API, which checks a token or the session itself and answers 401 to neither.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sampo.accounts.models import Role
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC, USER, ADMIN = "public", "user", "admin"
+PUBLIC, USER, ADMIN, API = "public", "user", "admin", "api"
 
 ROUTES = {
     "core:home": USER,
@@ -218,6 +219,17 @@ ROUTES = {
     "sales:admin_choice_up": ADMIN,
     "sales:admin_choice_down": ADMIN,
     "sales:admin_choice_delete": ADMIN,
+    "accounts:api_tokens": USER,
+    "accounts:api_token_revoke": USER,  # one's own tokens; an admin anyone's
+    "api-1:api-root": PUBLIC,  # redirects to the docs page
+    "api-1:openapi-json": PUBLIC,  # the API's contract, for integrators' tools
+    "api-1:openapi-view": PUBLIC,
+    "api-1:organization_list": API,
+    "api-1:organization_create": API,
+    "api-1:organization_read": API,
+    "api-1:organization_update": API,
+    "api-1:organization_delete": API,
+    "api-1:organization_bulk": API,
 }
 
 # Values for the routes' arguments; an id that exists nowhere is refused like a hidden one.
@@ -240,7 +252,7 @@ def test_every_route_is_in_the_table_and_the_table_names_no_route_that_is_gone()
 
 
 def test_only_the_public_routes_open_without_logging_in():
-    public = {name for name, kind in ROUTES.items() if kind == PUBLIC}
+    public = {name for name, kind in ROUTES.items() if kind in (PUBLIC, API)}
 
     opened = {
         name for name, pattern in _routes() if not getattr(pattern.callback, "login_required", True)
@@ -283,3 +295,20 @@ def test_an_admin_route_refuses_a_salesperson_and_changes_nothing(client, name):
         r.status_code for r in responses
     ]
     assert any(r.status_code in (403, 404) for r in responses)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, kind in ROUTES.items() if kind == API))
+def test_an_api_route_answers_401_without_a_token_or_session_and_changes_nothing(client, name):
+    pattern = dict(_routes())[name]
+    url = _url(name, pattern)
+
+    with CaptureQueriesContext(connection) as queries:
+        responses = [client.get(url), client.post(url, {}, content_type="application/json")]
+
+    assert not [
+        q
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert {r.status_code for r in responses} <= {401, 405}
+    assert 401 in {r.status_code for r in responses}
