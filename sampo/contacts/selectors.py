@@ -88,7 +88,10 @@ def _key_filter(
 
 
 def _text_filter(model: type[Organization] | type[Person], search: str) -> Q:
-    condition = Q(name_folded__contains=fold(search))
+    # The name's trigram index answers it (core.search_index).
+    condition = global_search.contains_condition(
+        model, field="name_folded", fragments=[fold(search)]
+    )
     keys = _key_filter(model, search)
     return condition if keys is None else condition | keys
 

@@ -25,7 +25,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, transaction
-from django.db.models import BooleanField, Case, F, FloatField, Func, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    FloatField,
+    Func,
+    Model,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.utils.functional import Promise
 
@@ -112,10 +123,10 @@ def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _fts_match(rows: QuerySet[Any], field: str, match: str) -> Q | None:
+def _fts_match(model: type[Model], field: str, match: str) -> Q | None:
     """The rows the SQLite trigram table of (model, field) matches; None when the model has
     no such index."""
-    index = search_index.index_of(rows.model, field)
+    index = search_index.index_of(model, field)
     if index is None:
         return None
     # The table's name comes from the model's metadata; the query text is a parameter.
@@ -123,7 +134,9 @@ def _fts_match(rows: QuerySet[Any], field: str, match: str) -> Q | None:
     return Q(pk__in=RawSQL(sql, [match]))  # noqa: S611
 
 
-def _containing(rows: QuerySet[Any], field: str, fragments: list[str]) -> Q:
+def contains_condition(
+    model: type[Model], *, field: str, fragments: list[str], using: str = "default"
+) -> Q:
     """The rows whose folded `field` contains each of the (folded) `fragments`, as a
     condition the trigram index of the column answers (see the module's docstring)."""
     condition = Q()
@@ -132,8 +145,8 @@ def _containing(rows: QuerySet[Any], field: str, fragments: list[str]) -> Q:
     # Fragments of three letters or more can be looked up in the trigram table; shorter ones
     # are only checked by the LIKE above.
     indexed = [fragment for fragment in fragments if len(fragment) >= 3]
-    if indexed and _vendor(rows) == "sqlite":
-        matched = _fts_match(rows, field, " AND ".join(_fts_phrase(text) for text in indexed))
+    if indexed and connections[using].vendor == "sqlite":
+        matched = _fts_match(model, field, " AND ".join(_fts_phrase(text) for text in indexed))
         if matched is not None:
             condition &= matched
     return condition
@@ -141,7 +154,9 @@ def _containing(rows: QuerySet[Any], field: str, fragments: list[str]) -> Q:
 
 def containing(rows: QuerySet[Any], *, field: str, fragments: list[str]) -> QuerySet[Any]:
     """`rows` whose folded `field` contains each of the (folded) `fragments`."""
-    return rows.filter(_containing(rows, field, fragments))
+    return rows.filter(
+        contains_condition(rows.model, field=field, fragments=fragments, using=rows.db)
+    )
 
 
 def ranked(
@@ -168,7 +183,9 @@ def ranked(
         When(Q(**{f"{field}__contains": f" {folded}"}), then=Value(WORD_START)),
     ]
     found = list(
-        rows.filter(exact | _containing(rows, field, words))
+        rows.filter(
+            exact | contains_condition(rows.model, field=field, fragments=words, using=rows.db)
+        )
         .annotate(search_rank=Case(*whens, default=Value(CONTAINS)))
         .order_by("search_rank", field, "pk")[:limit]
     )
@@ -210,10 +227,10 @@ def _inner_trigrams(word: str) -> list[str]:
 
 
 def _typo_match(words: list[str]) -> str:
-    """An FTS5 query for the names that could be `words` with a typo in each: for each word,
-    enough of its first trigrams in any combination (see FUZZY_TRIGRAMS). Every word longer
-    than FUZZY_SHORT_WORD must be like one of the name's (a short word such as 'oy' or 'kft'
-    would make half the register a candidate); with only short words, any of them will do."""
+    """An FTS5 query for the names that could hold one of `words` with a typo: for a word,
+    enough of its first trigrams in any combination (see FUZZY_TRIGRAMS). Words up to
+    FUZZY_SHORT_WORD letters are left out when there are longer ones (a short word such as
+    'oy' or 'kft' would make half the register a candidate); they still count in the score."""
     clauses = []
     for word in words:
         grams = _inner_trigrams(word)[:FUZZY_TRIGRAMS]
@@ -227,12 +244,12 @@ def _typo_match(words: list[str]) -> str:
     long_words = [
         clause for word, clause in zip(words, clauses, strict=True) if len(word) > FUZZY_SHORT_WORD
     ]
-    return " AND ".join(long_words) if long_words else " OR ".join(clauses)
+    return " OR ".join(long_words or clauses)
 
 
 def _similar_sqlite(rows: QuerySet[Any], folded: str, limit: int, field: str) -> list[Any]:
     words = [word for word in folded.split() if len(word) >= FUZZY_MIN_LENGTH]
-    candidates = _fts_match(rows, field, _typo_match(words)) if words else None
+    candidates = _fts_match(rows.model, field, _typo_match(words)) if words else None
     if candidates is None:
         return []
     grams = list(dict.fromkeys(gram for word in words for gram in _inner_trigrams(word)))

@@ -125,7 +125,7 @@ def test_the_search_asks_a_fixed_number_of_queries(seller, django_assert_max_num
         _person(seller, f"Matti{'i' * number}", "Virtanen")
     search_all(user=seller, query="Virtnen", limit=5)  # warm caches (content types, settings)
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         groups = search_all(user=seller, query="Virtnen", limit=5)
 
     assert len(groups[0]["hits"]) == 5
