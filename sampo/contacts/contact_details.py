@@ -163,32 +163,33 @@ def write(record: Record, details: list[Detail]) -> None:
 # --- Finding records by any of their values ---------------------------------------------------
 
 
-def having(model: type[Model], kind: str, values: Collection[str]) -> Q:
-    """Records that have one of `values` as a further value (its index serves the lookup)."""
+def having(model: type[Model], kind: str, values: Collection[str], *, eager: bool = False) -> Q:
+    """Records that have one of `values` as a further value (its index serves the lookup);
+    `eager` runs that lookup now and gives the ids."""
     owners = (
         detail_model(model)
         .objects.filter(kind=kind, value__in=list(values))
-        .values(owner_field(model))
+        .values_list(owner_field(model), flat=True)
     )
-    return Q(pk__in=owners)
+    return Q(pk__in=list(owners) if eager else owners)
 
 
-def with_email(model: type[Model], emails: Collection[str]) -> Q:
+def with_email(model: type[Model], emails: Collection[str], *, eager: bool = False) -> Q:
     """Records whose primary or further email is one of `emails` (lowercased)."""
     if model is Person:
         # The expression the person_email_idx index is built on.
         condition = Q(In(Lower("email"), list(emails)))
     else:
         condition = Q(email__in=list(emails)) | Q(billing_email__in=list(emails))
-    return condition | having(model, EMAIL, emails)
+    return condition | having(model, EMAIL, emails, eager=eager)
 
 
-def with_phone(model: type[Model], phones: Collection[str]) -> Q:
+def with_phone(model: type[Model], phones: Collection[str], *, eager: bool = False) -> Q:
     """Records whose primary or further phone is one of `phones` (E.164)."""
     condition = Q(phone__in=list(phones))
     if model is Person:
         condition |= Q(mobile__in=list(phones))
-    return condition | having(model, PHONE, phones)
+    return condition | having(model, PHONE, phones, eager=eager)
 
 
 def of(record: Record) -> QuerySet[Any]:

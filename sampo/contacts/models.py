@@ -171,6 +171,11 @@ class Organization(BusinessModel):
             models.Index(fields=["owner", "name_folded"], name="org_owner_name_idx"),
             # Filter by place: WHERE city = ?
             models.Index(Lower("city"), name="org_city_idx"),
+            # Global search and the duplicate guard by a primary phone or email:
+            # WHERE phone IN (?) / WHERE email IN (?) OR billing_email IN (?)
+            models.Index(fields=["phone"], name="org_phone_idx"),
+            models.Index(fields=["email"], name="org_email_idx"),
+            models.Index(fields=["billing_email"], name="org_billing_email_idx"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from sampo.accounts.models import Role
 from sampo.contacts import lists as contact_lists
 from sampo.contacts import selectors
 from sampo.contacts.models import Organization, Person
-from sampo.core import custom_fields, events, navigation, schedules, search, trash
+from sampo.core import custom_fields, events, navigation, schedules, search, search_index, trash
 from sampo.lists import registry as lists
 
 navigation.register(label=_("Organizations"), url_name="contacts:organizations", order=10)
@@ -96,5 +96,9 @@ search.register(
 lists.register(contact_lists.ORGANIZATIONS)
 lists.register(contact_lists.PEOPLE)
 search.register(key="people", label=_("People"), search=selectors.person_search_hits, order=20)
+# The trigram indexes the header search and the lists' text filter read (names as in
+# migration 0006, which created them on PostgreSQL).
+search_index.register(Organization, "name_folded", name="org_name_trgm_idx")
+search_index.register(Person, "name_folded", name="person_name_trgm_idx")
 
 from sampo.contacts import demo  # noqa: E402, F401  (registers the demo loader)

@@ -10,7 +10,15 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 
 from sampo.accounts.models import User
 from sampo.contacts import access, contact_details
@@ -60,14 +68,18 @@ def _phone_regions() -> tuple[str, ...]:
     return tuple(dict.fromkeys([settings.DEFAULT_PHONE_REGION, "FI", "HU"]))
 
 
-def _key_filter(model: type[Organization] | type[Person], search: str) -> Q | None:
+def _key_filter(
+    model: type[Organization] | type[Person], search: str, *, eager: bool = False
+) -> Q | None:
     """Records whose email, phone (in any format typed) or business ID is `search`, further
-    emails and phones included; None when `search` is none of these."""
+    emails and phones included; None when `search` is none of these. `eager` looks the
+    further values up first (one indexed query), so that the condition is a plain OR of
+    indexed columns the planner can combine (PostgreSQL cannot with a subquery inside)."""
     condition: Q | None = None
     if "@" in search:
-        condition = contact_details.with_email(model, [search.strip().lower()])
+        condition = contact_details.with_email(model, [search.strip().lower()], eager=eager)
     elif phones := phone_search_keys(search, regions=_phone_regions()):
-        condition = contact_details.with_phone(model, phones)
+        condition = contact_details.with_phone(model, phones, eager=eager)
     if model is Organization:
         with contextlib.suppress(ValidationError):  # not a business ID: the other keys remain
             by_id = Q(business_id_key=parse_business_id(search).match_key)
@@ -76,7 +88,10 @@ def _key_filter(model: type[Organization] | type[Person], search: str) -> Q | No
 
 
 def _text_filter(model: type[Organization] | type[Person], search: str) -> Q:
-    condition = Q(name_folded__contains=fold(search))
+    # The name's trigram index answers it (core.search_index).
+    condition = global_search.contains_condition(
+        model, field="name_folded", fragments=[fold(search)]
+    )
     keys = _key_filter(model, search)
     return condition if keys is None else condition | keys
 
@@ -226,22 +241,33 @@ def person_overview(person: Person) -> dict[str, Any]:
 
 
 def organization_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:
-    """The header search: names ranked exact, prefix, contains, then typos (core.search)."""
-    rows = global_search.ranked(
-        organization_rows(user=user),
-        query=query,
-        limit=limit,
-        keys=_key_filter(Organization, query),
+    """The header search: names ranked exact, prefix, contains, then typos (core.search).
+    Only what a hit shows is read: no list relations."""
+    rows = Organization.objects.filter(access.visible(user, Organization)).only(
+        "id", "name", "name_folded", "city", "business_id"
+    )
+    found = global_search.ranked(
+        rows, query=query, limit=limit, keys=_key_filter(Organization, query, eager=True)
     )
     return [
         SearchHit(o.name, " · ".join(filter(None, [o.city, o.business_id])), o.get_absolute_url())
-        for o in rows
+        for o in found
     ]
 
 
 def person_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:
-    rows = global_search.ranked(
-        person_rows(user=user), query=query, limit=limit, keys=_key_filter(Person, query)
+    rows = Person.objects.filter(access.visible(user, Person)).only(
+        "id", "first_name", "last_name", "name_folded", "job_title", "country", "preferred_language"
+    )
+    found = global_search.ranked(
+        rows, query=query, limit=limit, keys=_key_filter(Person, query, eager=True)
+    )
+    # The subtitle's organizations: one query for the hits of every pass.
+    current = Membership.objects.filter(
+        end_date__isnull=True, organization__deleted_at__isnull=True
+    ).select_related("organization")
+    prefetch_related_objects(
+        found, Prefetch("memberships", queryset=current, to_attr="current_memberships")
     )
     return [
         SearchHit(
@@ -251,7 +277,7 @@ def person_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:
             ),
             p.get_absolute_url(),
         )
-        for p in rows
+        for p in found
     ]
 
 

@@ -8,7 +8,12 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from sampo.core import navigation, schedules
+        from django.db.models.signals import post_migrate
+
+        from sampo.core import navigation, schedules, search_index
+
+        # Global search's trigram indexes, built where missing once the tables exist.
+        post_migrate.connect(search_index.post_migrate, sender=self)
 
         navigation.register(label=_("Home"), url_name="core:home", order=0)
         navigation.register(

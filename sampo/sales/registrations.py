@@ -11,7 +11,7 @@ from sampo.accounts import offboarding, rights
 from sampo.accounts.models import Role
 from sampo.activities import regarding
 from sampo.contacts import panels
-from sampo.core import events, navigation, schedules, search, trash
+from sampo.core import events, navigation, schedules, search, search_index, trash
 from sampo.lists import registry as lists
 from sampo.sales import access, selectors
 from sampo.sales.forms import QuickCreateForm
@@ -58,6 +58,8 @@ search.register(
     search=selectors.opportunity_search_hits,
     order=30,
 )
+# Search by a fragment of the title: WHERE title_folded LIKE '%...%' (core.search_index).
+search_index.register(Opportunity, "title_folded", name="opp_title_trgm_idx")
 trash.register(Opportunity)
 events.register_event("stages_changed", _("changed the stages"))
 schedules.register(

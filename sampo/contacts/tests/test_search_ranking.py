@@ -32,6 +32,8 @@ def _titles(hits):
         ("szucs", "Szűcs Ágnes"),  # no accents
         ("szücs agnes", "Szűcs Ágnes"),
         ("Szücz", "Szűcs Ágnes"),  # misspelt
+        ("Birtanen", "Matti Virtanen"),  # a typo in the first letters, on both databases
+        ("virtamen", "Matti Virtanen"),
     ],
 )
 def test_it_finds_people_despite_typos_and_missing_accents(seller, query, expected):
@@ -123,7 +125,7 @@ def test_the_search_asks_a_fixed_number_of_queries(seller, django_assert_max_num
         _person(seller, f"Matti{'i' * number}", "Virtanen")
     search_all(user=seller, query="Virtnen", limit=5)  # warm caches (content types, settings)
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(12):
         groups = search_all(user=seller, query="Virtnen", limit=5)
 
     assert len(groups[0]["hits"]) == 5
@@ -153,7 +155,7 @@ def test_on_postgresql_names_have_a_trigram_index_and_forgive_a_typo_in_the_firs
         indexes = {row[0] for row in cursor.fetchall()}
     _person(seller, "Matti", "Virtanen")
 
-    assert indexes == {"org_name_trgm_idx", "person_name_trgm_idx"}
+    assert {"org_name_trgm_idx", "person_name_trgm_idx", "opp_title_trgm_idx"} <= indexes
     assert _titles(person_search_hits(seller, "Birtanen", 5)) == ["Matti Virtanen"]
 
 

@@ -418,3 +418,24 @@ def test_a_quick_create_on_a_person_page_links_the_person_and_their_organization
     created = Opportunity.objects.get(title="From the person")
     assert (created.person, created.organization) == (person, organization)
     assert "From the person" in client.get(f"/people/{person.pk}/").content.decode()
+
+
+def test_the_header_search_finds_opportunities_by_a_fragment_of_their_current_title(
+    seller, make_opportunity
+):
+    deal = make_opportunity(seller, "Pörssitalon julkisivu")
+    make_opportunity(seller, "Kevään toimitus")
+
+    assert [hit.title for hit in selectors.opportunity_search_hits(seller, "porssitalo", 5)] == [
+        "Pörssitalon julkisivu"
+    ]
+    services.opportunity_update(
+        actor=seller,
+        opportunity=deal,
+        values={"title": "Satama-altaan ruoppaus"},
+        expected_version=deal.version,
+    )
+    assert selectors.opportunity_search_hits(seller, "porssitalo", 5) == []
+    assert [hit.title for hit in selectors.opportunity_search_hits(seller, "altaan", 5)] == [
+        "Satama-altaan ruoppaus"
+    ]
