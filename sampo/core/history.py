@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from sampo.core import custom_fields
+from sampo.core import custom_fields, record_events
 from sampo.core.custom_fields.values import display as custom_display
 from sampo.core.models import HistoryEntry
 
@@ -158,6 +158,7 @@ def _entry(
 ) -> HistoryEntry:
     entry = unsaved_entry(instance, actor=actor, action=action, changes=changes, event=event)
     entry.save()
+    record_events.publish(instance, entry)  # same transaction: an outbox row commits with it
     return entry
 
 
