@@ -51,11 +51,11 @@ def _claim(delivery_pk: int, now: datetime.datetime) -> bool:
         | Q(status=Delivery.Status.RETRYING, next_attempt_at__lte=now)
         | Q(status=Delivery.Status.SENDING, claimed_at__lt=abandoned)
     )
-    ids = Delivery.objects.filter(claimable, _sendable(), pk=delivery_pk).values("pk")
+    # The status conditions stay in the UPDATE itself: of two concurrent claims, one wins.
+    sendable = Delivery.objects.filter(_sendable(), pk=delivery_pk).values("pk")
+    claimed = Delivery.objects.filter(claimable, pk=delivery_pk).filter(pk__in=sendable)
     return bool(
-        Delivery.objects.filter(pk__in=list(ids)).update(
-            status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-        )
+        claimed.update(status=Delivery.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     )
 
 
