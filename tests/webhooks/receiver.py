@@ -40,7 +40,7 @@ class Receiver:
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length)
-        headers = {k: v for k, v in handler.headers.items()}
+        headers = dict(handler.headers.items())
         with self._lock:
             if handler.path in self.redirects:
                 status = 307
@@ -73,7 +73,7 @@ def start_receiver() -> tuple[Receiver, ThreadingHTTPServer]:
     receiver = Receiver()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             receiver.handle(self)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002

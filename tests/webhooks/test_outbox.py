@@ -77,9 +77,13 @@ def test_it_writes_the_event_and_its_delivery_with_the_change(admin: User, subsc
 def test_a_rolled_back_change_leaves_no_event(admin: User, subscribe) -> None:
     subscribe("organization.created")
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        _create_organization(admin)
-        raise RuntimeError
+    def change_then_fail() -> None:
+        with transaction.atomic():
+            _create_organization(admin)
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        change_then_fail()
 
     assert not Event.objects.exists()
     assert not Delivery.objects.exists()
