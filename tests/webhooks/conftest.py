@@ -47,3 +47,13 @@ def receiver() -> Iterator[Receiver]:
     yield found
     server.shutdown()
     server.server_close()
+
+
+# The background-work fixtures: a real `sampo worker` on this test's own queue.
+from tests.worker.conftest import (  # noqa: E402, F401
+    database_url,
+    queue,
+    redis_url,
+    sampo,
+    smtp_server,
+)
