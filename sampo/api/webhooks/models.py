@@ -12,13 +12,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-RECORD_TYPES = {
-    "organization": _("Organizations"),
-    "person": _("People"),
-    "activity": _("Activities"),
-    "opportunity": _("Opportunities"),
-}
-
 # Every event type a subscription may choose, with its label, in the order shown.
 EVENT_TYPES: dict[str, object] = {
     "organization.created": _("Organization created"),
