@@ -148,6 +148,14 @@ def unsaved_entry(
     )
 
 
+def write_entries(pairs: list[tuple[models.Model, HistoryEntry]]) -> None:
+    """Entries of a bulk path (record, unsaved entry): one `bulk_create`, and each told to the
+    record-event listeners as `_entry` does, in the caller's transaction."""
+    HistoryEntry.objects.bulk_create([entry for _instance, entry in pairs])
+    for instance, entry in pairs:
+        record_events.publish(instance, entry)
+
+
 def _entry(
     instance: models.Model,
     *,

@@ -225,3 +225,21 @@ def test_a_subscription_refuses_a_private_url(admin: User) -> None:
 def test_the_admin_fixture_is_an_admin(db) -> None:
     user = make_user("a2@sampo.test", "A", Role.ADMIN)
     assert user in services.admins()
+
+
+def test_bulk_paths_emit_events_too(admin: User, subscribe) -> None:
+    from sampo.core import history
+    from sampo.core.models import HistoryEntry
+
+    subscribe("organization.updated")
+    organizations = [_create_organization(admin, n) for n in ("Yksi Oy", "Kaksi Oy")]
+
+    history.write_entries(
+        [
+            (o, history.unsaved_entry(o, actor=admin, action=HistoryEntry.Action.CHANGED))
+            for o in organizations
+        ]
+    )
+
+    data_ids = sorted(e.payload["data"]["id"] for e in Event.objects.all())
+    assert data_ids == sorted(o.pk for o in organizations)

@@ -6,11 +6,16 @@ after the commit, and the retry job finds anything the queue lost."""
 from __future__ import annotations
 
 import datetime
+import hashlib
+import os
+import time
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,9 +39,6 @@ from sampo.core.audit import audit_record
 
 DELIVER_TASK = "sampo.api.webhooks.tasks.deliver"
 WANTED_KEY = "sampo:webhooks:wanted-event-types"
-# Other processes see a change of subscriptions within this time when the cache is per process
-# (no Redis); with Redis, at once.
-WANTED_SECONDS = 30
 
 # History's models, by label, as webhook record types.
 RECORD_TYPES = {
@@ -51,19 +53,50 @@ _CREATED = frozenset({"created", "import_created"})
 # --- Which events are wanted ------------------------------------------------------------------
 
 
+def _per_process_cache() -> bool:
+    return "locmem" in settings.CACHES["default"]["BACKEND"].lower()
+
+
+def _stamp_path() -> Path:
+    # One per database: the processes of one installation share it, test databases do not.
+    name = hashlib.sha256(str(connection.settings_dict["NAME"]).encode()).hexdigest()[:16]
+    return Path(settings.DATA_DIR) / f"webhooks-changed-{name}"
+
+
+def _stamp() -> int:
+    """Without Redis each process has its own cache: a changed subscription is told to the
+    others by the time of this file (one stat, no query)."""
+    if not _per_process_cache():
+        return 0
+    try:
+        return _stamp_path().stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
+
+
 def wanted_event_types() -> frozenset[str]:
     """The event types some active subscription wants: one cache read on every write."""
-    found = cache.get(WANTED_KEY)
-    if found is None:
+    cached = cache.get(WANTED_KEY)
+    stamp = _stamp()
+    if cached is None or cached[0] != stamp:
         rows = Subscription.objects.filter(is_active=True).values_list("event_types", flat=True)
-        found = sorted({t for types in rows for t in types})
-        cache.set(WANTED_KEY, found, timeout=WANTED_SECONDS)
-    return frozenset(found)
+        cached = (stamp, sorted({t for types in rows for t in types}))
+        cache.set(WANTED_KEY, cached, timeout=None)
+    return frozenset(cached[1])
+
+
+def _changed() -> None:
+    cache.delete(WANTED_KEY)
+    if _per_process_cache():
+        path = _stamp_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(str(time.time_ns()))
+        os.utime(path, ns=(time.time_ns(), time.time_ns()))
 
 
 def _forget_wanted() -> None:
-    cache.delete(WANTED_KEY)
-    transaction.on_commit(lambda: cache.delete(WANTED_KEY))
+    _changed()
+    transaction.on_commit(_changed)
 
 
 def _new_value(changes: list[dict[str, Any]], field: str) -> Any:
