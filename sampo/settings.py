@@ -359,6 +359,8 @@ SAMPO_WEBHOOK_MAX_ATTEMPTS = env_int("SAMPO_WEBHOOK_MAX_ATTEMPTS", 8)
 SAMPO_WEBHOOK_RETRY_BASE_SECONDS = env_int("SAMPO_WEBHOOK_RETRY_BASE_SECONDS", 60)
 # For each connection (and redirect hop); keep it well below SAMPO_WORKER_TASK_TIMEOUT.
 SAMPO_WEBHOOK_TIMEOUT_SECONDS = env_int("SAMPO_WEBHOOK_TIMEOUT_SECONDS", 10)
+# Events and their delivery log are deleted this long after they were made, once settled.
+SAMPO_WEBHOOK_LOG_DAYS = env_int("SAMPO_WEBHOOK_LOG_DAYS", 30)
 
 # --- Security -------------------------------------------------------------------------------
 

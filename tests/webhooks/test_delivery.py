@@ -199,3 +199,17 @@ def test_a_refused_address_is_logged_as_a_failure(admin: User, receiver, setting
     assert receiver.received() == []
     assert Delivery.objects.get(pk=pending.pk).last_error.startswith("refused")
     assert subscription.deliveries.count() == 1
+
+
+def test_it_prunes_settled_events_past_the_log_days(admin, subscription, receiver, settings):
+    settings.SAMPO_WEBHOOK_LOG_DAYS = 30
+    receiver.statuses = [200, 500]
+    settled, waiting = _emit(admin, "Yksi Oy"), _emit(admin, "Kaksi Oy")
+    delivery.deliver(settled.pk)
+    delivery.deliver(waiting.pk)  # failed, will retry
+
+    assert delivery.log_prune(now=timezone.now() + datetime.timedelta(days=29)) == 0
+    assert delivery.log_prune(now=timezone.now() + datetime.timedelta(days=31)) == 1
+
+    assert list(Delivery.objects.values_list("pk", flat=True)) == [waiting.pk]
+    assert not Attempt.objects.filter(delivery_id=settled.pk).exists()

@@ -16,14 +16,21 @@ import time
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_q.tasks import async_task
 
 from sampo.api.webhooks import http, signing
-from sampo.api.webhooks.models import TEST_EVENT, Attempt, Delivery, Subscription
+from sampo.api.webhooks.models import (
+    TEST_EVENT,
+    Attempt,
+    Delivery,
+    DueActivity,
+    Event,
+    Subscription,
+)
 from sampo.api.webhooks.services import DELIVER_TASK, _forget_wanted, admins
 from sampo.notifications.services import notify
 
@@ -148,6 +155,26 @@ def _switch_off(subscription: Subscription, now: datetime.datetime) -> None:
             params={"name": subscription.name, "count": subscription.consecutive_failures},
             url=url,
         )
+
+
+def log_prune(*, now: datetime.datetime | None = None) -> int:
+    """Events older than SAMPO_WEBHOOK_LOG_DAYS with every delivery settled (delivered or
+    given up), with their deliveries and attempts; and the due-activity marks of that age."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.SAMPO_WEBHOOK_LOG_DAYS)
+    unsettled = Delivery.objects.filter(
+        event=OuterRef("pk"),
+        status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING, Delivery.Status.RETRYING],
+    )
+    old = Event.objects.filter(created_at__lt=cutoff).exclude(Exists(unsettled))
+    deleted = 0
+    while True:  # in batches: one DELETE never holds a big table long
+        batch = list(old.values_list("pk", flat=True)[:1000])
+        if not batch:
+            break
+        Event.objects.filter(pk__in=batch).delete()
+        deleted += len(batch)
+    DueActivity.objects.filter(due_at__lt=cutoff).delete()
+    return deleted
 
 
 def due_for_retry(now: datetime.datetime) -> list[int]:

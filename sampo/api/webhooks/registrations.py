@@ -27,6 +27,9 @@ schedules.register(
     cron="* * * * *",
 )
 schedules.register(
+    name="sampo:webhooks-prune-log", func="sampo.api.webhooks.tasks.prune_log", cron="40 3 * * *"
+)
+schedules.register(
     name="sampo:webhooks-activities-due",
     func="sampo.api.webhooks.tasks.emit_due_activities",
     cron="* * * * *",

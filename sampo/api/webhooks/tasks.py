@@ -22,6 +22,14 @@ def deliver_due(now: datetime.datetime | None = None) -> int:
     return count
 
 
+def prune_log(now: datetime.datetime | None = None) -> int:
+    """Every night: settled events past SAMPO_WEBHOOK_LOG_DAYS, with their delivery log."""
+    count = delivery.log_prune(now=now)
+    if count:
+        logger.info("Deleted %d old webhook events", count)
+    return count
+
+
 def emit_due_activities(now: datetime.datetime | None = None) -> int:
     """Every minute: "activity.due" for planned activities whose time has come."""
     count = services.activities_due_emit(now=now)
