@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from sampo.contacts import services as contacts
 from sampo.core import record_events
 
