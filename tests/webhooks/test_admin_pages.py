@@ -187,3 +187,24 @@ def test_the_list_takes_the_same_queries_for_one_or_many(
         client.get(reverse("webhooks:list"))
 
     assert len(one) == len(many)
+
+
+def test_the_delivery_log_takes_the_same_queries_for_one_or_many(
+    client, admin: User, subscription
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(admin)
+    url = reverse("webhooks:detail", args=[subscription.pk])
+    services.subscription_send_test(actor=admin, subscription=subscription)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _n in range(10):
+        services.subscription_send_test(actor=admin, subscription=subscription)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+
+    assert response.content.decode().count("webhook.test") == 11
+    assert len(one) == len(many)
