@@ -349,6 +349,19 @@ SAMPO_API_RATE_LIMIT_PER_MINUTE = env_int("SAMPO_API_RATE_LIMIT_PER_MINUTE", 120
 # so that a row committed late with an earlier `updated_at` is not missed.
 SAMPO_API_SYNC_MARGIN_SECONDS = env_int("SAMPO_API_SYNC_MARGIN_SECONDS", 60)
 
+# Outbound webhooks. Private, loopback and link-local addresses are refused unless their host
+# is listed here (as written in the webhook's URL: a name, or an address such as 127.0.0.1).
+SAMPO_WEBHOOK_ALLOWED_HOSTS = env_list("SAMPO_WEBHOOK_ALLOWED_HOSTS")
+# A subscription is switched off after this many failed attempts in a row (admins are told).
+SAMPO_WEBHOOK_MAX_FAILURES = env_int("SAMPO_WEBHOOK_MAX_FAILURES", 15)
+# Attempts of one delivery before it is given up; waits between them double from the base.
+SAMPO_WEBHOOK_MAX_ATTEMPTS = env_int("SAMPO_WEBHOOK_MAX_ATTEMPTS", 8)
+SAMPO_WEBHOOK_RETRY_BASE_SECONDS = env_int("SAMPO_WEBHOOK_RETRY_BASE_SECONDS", 60)
+# For each connection (and redirect hop); keep it well below SAMPO_WORKER_TASK_TIMEOUT.
+SAMPO_WEBHOOK_TIMEOUT_SECONDS = env_int("SAMPO_WEBHOOK_TIMEOUT_SECONDS", 10)
+# Events and their delivery log are deleted this long after they were made, once settled.
+SAMPO_WEBHOOK_LOG_DAYS = env_int("SAMPO_WEBHOOK_LOG_DAYS", 30)
+
 # --- Security -------------------------------------------------------------------------------
 
 HTTPS = env_bool("SAMPO_HTTPS")

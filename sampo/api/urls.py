@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from sampo.api.main import api
 
@@ -8,4 +8,7 @@ _patterns, _app, _namespace = api.urls
 for _pattern in _patterns:
     _pattern.callback.login_required = False  # type: ignore[union-attr]
 
-urlpatterns = [path("api/v1/", (_patterns, _app, _namespace))]
+urlpatterns = [
+    path("api/v1/", (_patterns, _app, _namespace)),
+    path("", include("sampo.api.webhooks.urls")),
+]

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from sampo.core import custom_fields
+from sampo.core import custom_fields, record_events
 from sampo.core.custom_fields.values import display as custom_display
 from sampo.core.models import HistoryEntry
 
@@ -148,6 +148,14 @@ def unsaved_entry(
     )
 
 
+def write_entries(pairs: list[tuple[models.Model, HistoryEntry]]) -> None:
+    """Entries of a bulk path (record, unsaved entry): one `bulk_create`, and each told to the
+    record-event listeners as `_entry` does, in the caller's transaction."""
+    HistoryEntry.objects.bulk_create([entry for _instance, entry in pairs])
+    for instance, entry in pairs:
+        record_events.publish(instance, entry)
+
+
 def _entry(
     instance: models.Model,
     *,
@@ -158,6 +166,7 @@ def _entry(
 ) -> HistoryEntry:
     entry = unsaved_entry(instance, actor=actor, action=action, changes=changes, event=event)
     entry.save()
+    record_events.publish(instance, entry)  # same transaction: an outbox row commits with it
     return entry
 
 

@@ -164,9 +164,12 @@ def write_history(
     *,
     action: str = HistoryEntry.Action.CHANGED,
 ) -> None:
-    HistoryEntry.objects.bulk_create(
+    history.write_entries(
         [
-            history.unsaved_entry(record, actor=actor, action=action, changes=record_changes)
+            (
+                record,
+                history.unsaved_entry(record, actor=actor, action=action, changes=record_changes),
+            )
             for record, record_changes in changes.items()
         ]
     )

@@ -230,6 +230,15 @@ ROUTES = {
     "api-1:organization_update": API,
     "api-1:organization_delete": API,
     "api-1:organization_bulk": API,
+    "webhooks:list": ADMIN,
+    "webhooks:new": ADMIN,
+    "webhooks:detail": ADMIN,
+    "webhooks:edit": ADMIN,
+    "webhooks:secret": ADMIN,
+    "webhooks:test": ADMIN,
+    "webhooks:disable": ADMIN,
+    "webhooks:enable": ADMIN,
+    "webhooks:delete": ADMIN,
 }
 
 # Values for the routes' arguments; an id that exists nowhere is refused like a hidden one.

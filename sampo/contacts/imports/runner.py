@@ -40,7 +40,7 @@ from sampo.contacts.services import normalize_organization_values, normalize_per
 from sampo.core import custom_fields
 from sampo.core.custom_fields import CUSTOM_PREFIX
 from sampo.core.custom_fields.values import display
-from sampo.core.history import tracked_fields
+from sampo.core.history import tracked_fields, write_entries
 from sampo.core.models import CustomField, HistoryEntry
 from sampo.lib.business_ids import parse_business_id
 from sampo.lib.text import fold
@@ -574,12 +574,12 @@ def _create(ctx: ImportContext, work: ChunkWork) -> None:
             empty = {"value": [], "label": ""}
             added = [_detail_row(instance, d, i) for i, d in enumerate(row.details)]
             created_changes.append(_change(DETAILS, empty, _details_state(added)))
-        history.append(_history(ctx, instance, "import_created", created_changes))
+        history.append((instance, _history(ctx, instance, "import_created", created_changes)))
         ctx.created_rows[instance.pk] = row.number
         work.results[row.number] = _result(ctx, row, Outcome.CREATED, record_id=instance.pk)
     Membership.objects.bulk_create(memberships)
-    HistoryEntry.objects.bulk_create(history)
     _write_details(ctx, list(zip((row for row, _unsaved in work.creates), instances, strict=True)))
+    write_entries(history)  # after the details: listeners see the record complete
 
 
 def _created_changes(
@@ -639,7 +639,7 @@ def _update(ctx: ImportContext, work: ChunkWork) -> None:
         if DETAILS in changes:
             with_details.append((row, record))
         changed_records.append(record)
-        history.append(_history(ctx, record, "import_updated", history_changes))
+        history.append((record, _history(ctx, record, "import_updated", history_changes)))
         work.results[row.number] = _result(
             ctx,
             row,
@@ -655,7 +655,7 @@ def _update(ctx: ImportContext, work: ChunkWork) -> None:
             [*fields, *derived, "version", "updated_by", "updated_at"],
         )
     _write_details(ctx, with_details)
-    HistoryEntry.objects.bulk_create(history)
+    write_entries(history)
 
 
 def _add_membership(
@@ -776,16 +776,19 @@ class _OrganizationLinks:
         )
         organization.full_clean()
         organization.save()
-        HistoryEntry.objects.bulk_create(
+        write_entries(
             [
-                HistoryEntry(
-                    content_type=self.ctx.organization_ct,
-                    object_id=str(organization.pk),
-                    record_label=str(organization)[:300],
-                    action=HistoryEntry.Action.EVENT,
-                    event="import_created",
-                    changes=_created_changes(organization, {}),
-                    actor=self.ctx.actor,
+                (
+                    organization,
+                    HistoryEntry(
+                        content_type=self.ctx.organization_ct,
+                        object_id=str(organization.pk),
+                        record_label=str(organization)[:300],
+                        action=HistoryEntry.Action.EVENT,
+                        event="import_created",
+                        changes=_created_changes(organization, {}),
+                        actor=self.ctx.actor,
+                    ),
                 )
             ]
         )

@@ -1,0 +1,48 @@
+"""A record as the API shows it, for whoever needs it outside a request (webhook payloads).
+Each resource registers its output function (`contacts.api.organization_out`); a model with
+none yet falls back to its concrete fields, so a payload is never empty."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+
+Representation = Callable[[Any], dict[str, Any]]
+
+REPRESENTATIONS: dict[type[models.Model], Representation] = {}
+
+# Never in a payload, whatever the model.
+_SECRET_FIELDS = frozenset({"password", "secret", "token_hash", "key_hash"})
+
+
+def register_representation(model: type[models.Model], fn: Representation) -> None:
+    REPRESENTATIONS[model] = fn
+
+
+def _fields(instance: models.Model) -> dict[str, Any]:
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if field.name not in _SECRET_FIELDS
+    }
+
+
+def represent(instance: models.Model) -> dict[str, Any]:
+    """JSON-ready: dates as ISO strings, decimals and UUIDs as strings."""
+    model = instance._meta.concrete_model or type(instance)
+    fn = REPRESENTATIONS.get(model) or _fields
+    return dict(json.loads(json.dumps(fn(instance), cls=DjangoJSONEncoder)))
+
+
+def _register_builtin() -> None:
+    from sampo.contacts.api import organization_out
+    from sampo.contacts.models import Organization
+
+    register_representation(Organization, organization_out)
+
+
+_register_builtin()
