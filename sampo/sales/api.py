@@ -14,6 +14,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import field_validator
 
 from sampo.accounts.models import Team, User
 from sampo.contacts import access as contacts_access
@@ -46,18 +47,42 @@ OPPORTUNITY_SORTS = {
     "id": "id",
 }
 DEFAULT_SORT = "-created_at"
+# Ids are 64-bit: a bigger number is refused by the schema (422), not by the database (500).
+MAX_ID = 2**63 - 1
 Money = Field(None, max_digits=16, decimal_places=2, ge=0, description="A decimal, e.g. 12500.50")
 
 
 # --- Schemas -------------------------------------------------------------------------------
 
 
-class OpportunityFields(Schema):
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+class Input(Schema):
+    """What a client sends: text with a NUL character is refused here (422), as a form field
+    refuses it, since PostgreSQL cannot store or compare it."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if _has_nul(value):
+            raise ValueError(_("Null characters are not allowed."))
+        return value
+
+
+class OpportunityFields(Input):
     """What a client may write on any lead or opportunity; every field optional here."""
 
     title: str | None = Field(None, max_length=200)
-    organization_id: int | None = None
-    person_id: int | None = None
+    organization_id: int | None = Field(None, ge=1, le=MAX_ID)
+    person_id: int | None = Field(None, ge=1, le=MAX_ID)
     contact_name: str | None = Field(None, max_length=200, description="As typed on a lead")
     company_name: str | None = Field(None, max_length=200, description="As typed on a lead")
     email: str | None = Field(None, max_length=254)
@@ -73,17 +98,22 @@ class OpportunityFields(Schema):
     priority: int | None = Field(None, ge=0, le=3, description="0 none, 1 low, 2 medium, 3 high")
     tags: list[str] | None = Field(None, description="Tag names; tags must exist")
     source: str | None = Field(None, max_length=40, description="Lead source code")
-    owner_id: int | None = None
-    team_id: int | None = None
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID)
+    team_id: int | None = Field(None, ge=1, le=MAX_ID)
     description: str | None = Field(None, max_length=20000)
 
 
 class OpportunityCreate(OpportunityFields):
     title: str = Field(..., min_length=1, max_length=200)
     pipeline_id: int | None = Field(
-        None, description="Default: the stage's pipeline, else the first pipeline of your teams"
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Default: the stage's pipeline, else the first pipeline of your teams",
     )
-    stage_id: int | None = Field(None, description="Default: the pipeline's first stage")
+    stage_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Default: the pipeline's first stage"
+    )
     kind: Literal["lead", "opportunity"] | None = Field(
         None, description="Default: lead when the pipeline starts with leads"
     )
@@ -136,16 +166,16 @@ class OpportunityPage(Schema):
     )
 
 
-class OpportunityFilters(Schema):
+class OpportunityFilters(Input):
     search: str = Field("", max_length=200, description="Title fragment")
     kind: Literal["lead", "opportunity"] | None = None
     status: Literal["open", "won", "lost", "postponed"] | None = None
-    pipeline_id: int | None = None
-    stage_id: int | None = None
-    owner_id: int | None = None
-    team_id: int | None = None
-    organization_id: int | None = None
-    person_id: int | None = None
+    pipeline_id: int | None = Field(None, ge=1, le=MAX_ID)
+    stage_id: int | None = Field(None, ge=1, le=MAX_ID)
+    owner_id: int | None = Field(None, ge=1, le=MAX_ID)
+    team_id: int | None = Field(None, ge=1, le=MAX_ID)
+    organization_id: int | None = Field(None, ge=1, le=MAX_ID)
+    person_id: int | None = Field(None, ge=1, le=MAX_ID)
     close_date_from: datetime.date | None = None
     close_date_to: datetime.date | None = None
     priority: int | None = Field(None, ge=0, le=3)
@@ -164,37 +194,41 @@ class OpportunityFilters(Schema):
     limit: int = Field(paging.DEFAULT_LIMIT, ge=1, le=paging.MAX_LIMIT)
 
 
-class MoveIn(Schema):
-    stage_id: int
+class MoveIn(Input):
+    stage_id: int = Field(..., ge=1, le=MAX_ID)
 
 
-class LoseIn(Schema):
+class LoseIn(Input):
     reason: int | str = Field(..., description="Lost reason id or code")
     note: str = Field("", max_length=5000)
 
 
-class PostponeIn(Schema):
+class PostponeIn(Input):
     until: datetime.date = Field(..., description="A future day: it comes back open then")
     note: str = Field("", max_length=5000, description="Note for the planned follow-up")
 
 
-class NewOrganization(Schema):
+class NewOrganization(Input):
     name: str = Field(..., min_length=1, max_length=200)
 
 
-class NewPerson(Schema):
+class NewPerson(Input):
     first_name: str = Field("", max_length=100)
     last_name: str = Field(..., min_length=1, max_length=100)
     email: str = Field("", max_length=254)
     phone: str = Field("", max_length=40)
 
 
-class QualifyIn(Schema):
-    organization_id: int | None = Field(None, description="An existing organization")
-    person_id: int | None = Field(None, description="An existing person")
+class QualifyIn(Input):
+    organization_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="An existing organization"
+    )
+    person_id: int | None = Field(None, ge=1, le=MAX_ID, description="An existing person")
     new_organization: NewOrganization | None = Field(None, description="Or a new organization")
     new_person: NewPerson | None = Field(None, description="Or a new person")
-    stage_id: int | None = Field(None, description="Default: the pipeline's first stage")
+    stage_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="Default: the pipeline's first stage"
+    )
     allow_duplicate: bool = Field(
         False, description="Save new records even when likely duplicates exist (otherwise 409)"
     )
@@ -204,12 +238,16 @@ class BulkOpportunity(OpportunityFields):
     external_id: str = Field(
         ..., min_length=1, max_length=200, description="The record's id in your system"
     )
-    pipeline_id: int | None = Field(None, description="On create; default as for a create")
-    stage_id: int | None = Field(None, description="On create its stage; on update a move")
+    pipeline_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="On create; default as for a create"
+    )
+    stage_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="On create its stage; on update a move"
+    )
     kind: Literal["lead", "opportunity"] | None = Field(None, description="On create only")
 
 
-class OpportunityBulk(Schema):
+class OpportunityBulk(Input):
     source: str = Field(
         ..., min_length=1, max_length=100, description="Your system's name, e.g. erp"
     )
@@ -462,8 +500,8 @@ def _stage(pk: int) -> Stage:
 
 
 def _lost_reason(reason: int | str) -> LostReason:
-    lookup = Q(code=str(reason))
-    if isinstance(reason, int) or str(reason).isdigit():
+    lookup = Q(code=str(reason)[:40])
+    if (isinstance(reason, int) or str(reason).isdigit()) and 0 < int(reason) <= MAX_ID:
         lookup |= Q(pk=int(reason))
     found = LostReason.objects.filter(lookup).first()
     if found is None:

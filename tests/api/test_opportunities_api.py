@@ -110,6 +110,9 @@ def test_it_keeps_money_a_decimal_string_with_its_currency(seller, stages, api_a
         {"title": "X", "expected_close_date": "31.12.2026"},
         {"title": "   "},
         {"title": 5},
+        {"title": "Katto\x00"},
+        {"title": "X", "tags": ["\x00"]},
+        {"title": "X", "owner_id": 10**30},
     ],
 )
 def test_it_answers_bad_input_with_a_422_problem_and_saves_nothing(seller, stages, api_as, body):
@@ -221,6 +224,7 @@ def test_an_invalid_transition_is_a_422_problem_with_the_services_message(seller
     move = api.post(f"{url}/move", {"stage_id": stages[2].pk})
     past = api.post(f"{url}/postpone", {"until": "2020-01-01"})
     reason = api.post(f"{url}/lose", {"reason": "nope"})
+    huge = api.post(f"{url}/lose", {"reason": 10**30})
     stale = api.post(f"{url}/reopen", {}, **_if_match(1))
 
     assert again.status_code == 422
@@ -230,6 +234,7 @@ def test_an_invalid_transition_is_a_422_problem_with_the_services_message(seller
     assert past.status_code == 422
     assert reason.status_code == 422
     assert reason.json()["errors"][0]["field"] == "reason"
+    assert huge.status_code == 422
     assert stale.status_code == 412
     opportunity.refresh_from_db()
     assert opportunity.status == "won"
@@ -391,6 +396,8 @@ def test_it_filters_by_stage_status_owner_priority_tag_and_close_dates(
         ({"close_date_from": "tomorrow"}, 422),
         ({"stage_id": "x"}, 422),
         ({"limit": 0}, 422),
+        ({"search": "a\x00b"}, 422),
+        ({"owner_id": 10**30}, 422),
     ],
 )
 def test_it_answers_bad_list_parameters_with_a_problem(admin, api_as, params, status):

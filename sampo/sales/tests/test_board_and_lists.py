@@ -418,3 +418,23 @@ def test_a_quick_create_on_a_person_page_links_the_person_and_their_organization
     created = Opportunity.objects.get(title="From the person")
     assert (created.person, created.organization) == (person, organization)
     assert "From the person" in client.get(f"/people/{person.pk}/").content.decode()
+
+
+def test_the_api_rows_narrow_by_stage_organization_priority_and_include_the_trash_on_request(
+    seller, outsider, make_opportunity, stages, organization
+):
+    first = make_opportunity(seller, "A", organization=organization, priority=2)
+    second = make_opportunity(seller, "B", stage=stages[1])
+    trashed = make_opportunity(seller, "C")
+    services.opportunity_trash(actor=seller, opportunity=trashed)
+    everything = selectors.Filters(status="")
+
+    def ids(**narrowing):
+        rows = selectors.opportunity_api_rows(user=seller, filters=everything, **narrowing)
+        return set(rows.values_list("pk", flat=True))
+
+    assert ids() == {first.pk, second.pk}
+    assert ids(stage=stages[1].pk) == {second.pk}
+    assert ids(organization=organization.pk, priority=2) == {first.pk}
+    assert ids(trashed_too=True) == {first.pk, second.pk, trashed.pk}
+    assert not selectors.opportunity_api_rows(user=outsider, filters=everything).exists()
