@@ -463,17 +463,29 @@ def _plan(sql: str) -> str:
         return "\n".join(str(row[-1]) for row in cursor.fetchall())
 
 
-@pytest.mark.parametrize("persona", ["admin", "seller"])
-def test_a_stages_newest_first_list_reads_an_index_in_order(request, persona, stages, api_as):
+@pytest.mark.parametrize(
+    ("persona", "query", "index"),
+    [
+        ("admin", "stage", "opp_stage_created_idx"),
+        ("seller", "stage", "opp_stage_created_idx"),
+        ("admin", "sync", "opp_updated_idx"),
+    ],
+)
+def test_a_stages_newest_first_list_and_a_sync_read_an_index_in_order(
+    request, persona, query, index, stages, api_as
+):
     user = request.getfixturevalue(persona)
     for n in range(3):
         _opportunity(user, f"Kauppa {n}")
     api = api_as(user)
+    params = (
+        {"stage_id": stages[0].pk, "sort": "-created_at", "limit": 80}
+        if query == "stage"
+        else {"updated_since": "2020-01-01T00:00:00Z"}
+    )
 
     with CaptureQueriesContext(connection) as queries:
-        response = api.get(
-            "/opportunities", {"stage_id": stages[0].pk, "sort": "-created_at", "limit": 80}
-        )
+        response = api.get("/opportunities", params)
     assert len(response.json()["items"]) == 3
     (listing,) = [
         q["sql"]
@@ -483,7 +495,7 @@ def test_a_stages_newest_first_list_reads_an_index_in_order(request, persona, st
 
     plan = _plan(listing)
 
-    assert "opp_stage_created_idx" in plan, plan
+    assert index in plan, plan
     assert "TEMP B-TREE" not in plan, plan
     assert "Sort" not in plan, plan
 

@@ -16,4 +16,11 @@ class Migration(migrations.Migration):
                 fields=["stage", "-created_at", "-id"], name="opp_stage_created_idx"
             ),
         ),
+        # The API's incremental sync, trashed rows included:
+        # GET /api/v1/opportunities?updated_since=… →
+        # WHERE updated_at >= ? ORDER BY updated_at, id LIMIT 51
+        migrations.AddIndex(
+            model_name="opportunity",
+            index=models.Index(fields=["updated_at", "id"], name="opp_updated_idx"),
+        ),
     ]
