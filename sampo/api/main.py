@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from sampo.api.auth import BearerToken, Session
 from sampo.api.throttling import PerTokenThrottle
+from sampo.contacts.services import DuplicateError
 from sampo.core.records import StaleEditError
 from sampo.lib.rest.problems import ApiError, field_errors, problem
 from sampo.lib.rest.versions import etag
@@ -71,6 +72,20 @@ def _stale(request: HttpRequest, exc: StaleEditError) -> HttpResponse:
         current_version=exc.current_version,
         headers={"ETag": etag(exc.current_version)},
     )
+
+
+@api.exception_handler(DuplicateError)
+def _duplicate(request: HttpRequest, exc: DuplicateError) -> HttpResponse:
+    matches = [
+        {
+            "type": m.record._meta.model_name,
+            "id": m.record.pk,
+            "name": str(m.record),
+            "reason": m.reason,
+        }
+        for m in exc.matches
+    ]
+    return problem(409, _("The record likely exists already"), kind="duplicate", matches=matches)
 
 
 @api.exception_handler(Http404)
@@ -128,8 +143,12 @@ def _crashed(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 def _add_routers() -> None:
     from sampo.contacts.api import router as contacts
+    from sampo.sales.api import router as sales
+    from sampo.sales.api import setup_router as sales_setup
 
     api.add_router("", contacts)
+    api.add_router("", sales)
+    api.add_router("", sales_setup)
 
 
 _add_routers()

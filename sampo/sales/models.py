@@ -290,6 +290,12 @@ class Opportunity(BusinessModel):
             # The postponed ones due to come back: WHERE status = 'postponed' AND
             # postponed_until <= today
             models.Index(fields=["status", "postponed_until"], name="opp_postponed_idx"),
+            # The API's list of a stage, newest first (and a stage's column synced by a client):
+            # WHERE stage_id = ? ORDER BY created_at DESC, id DESC LIMIT 81
+            models.Index(fields=["stage", "-created_at", "-id"], name="opp_stage_created_idx"),
+            # The API's incremental sync (trashed rows included):
+            # WHERE updated_at >= ? ORDER BY updated_at, id LIMIT 51
+            models.Index(fields=["updated_at", "id"], name="opp_updated_idx"),
             # Search by title: WHERE title_folded LIKE ?
             models.Index(fields=["title_folded"], name="opp_title_idx"),
         ]

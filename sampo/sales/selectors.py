@@ -113,8 +113,9 @@ def with_next_activity(rows: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
     return rows.annotate(next_activity_day=Subquery(planned.values("day")[:1]))
 
 
-def _filtered(user: User, filters: Filters) -> QuerySet[Opportunity]:
-    rows = Opportunity.objects.filter(access.visible(user))
+def _filtered(user: User, filters: Filters, *, trashed_too: bool = False) -> QuerySet[Opportunity]:
+    manager = Opportunity.all_objects if trashed_too else Opportunity.objects
+    rows = manager.filter(access.visible(user))
     if filters.search:
         # The title's trigram index answers it (core.search_index).
         rows = global_search.containing(
@@ -288,6 +289,31 @@ _SEARCH_HIT_FIELDS = (
     "person__country",
     "person__preferred_language",
 )
+
+
+def opportunity_api_rows(
+    *,
+    user: User,
+    filters: Filters,
+    stage: int | None = None,
+    organization: int | None = None,
+    person: int | None = None,
+    priority: int | None = None,
+    trashed_too: bool = False,
+) -> QuerySet[Opportunity]:
+    """The REST API's list: the list's filters and a few more, unsorted and unjoined (the API
+    pages by keyset on its own sort). `trashed_too`: also those in the trash (a client syncing
+    with updated_since needs to learn of them)."""
+    rows = _filtered(user, filters, trashed_too=trashed_too)
+    if stage is not None:
+        rows = rows.filter(stage_id=stage)
+    if organization is not None:
+        rows = rows.filter(organization_id=organization)
+    if person is not None:
+        rows = rows.filter(person_id=person)
+    if priority is not None:
+        rows = rows.filter(priority=priority)
+    return rows
 
 
 def opportunity_search_hits(user: User, query: str, limit: int) -> list[SearchHit]:

@@ -208,6 +208,14 @@ def opportunity_update(
     )
 
 
+def opportunity_normalized_values(
+    *, opportunity: Opportunity, values: dict[str, Any]
+) -> dict[str, Any]:
+    """`values` as opportunity_update would store them (trimmed, folded, the currency checked),
+    so that a caller can tell which of them would change the opportunity."""
+    return _normalize(values, current=opportunity)
+
+
 def opportunity_move_stage(
     *,
     actor: User,

@@ -439,3 +439,23 @@ def test_the_header_search_finds_opportunities_by_a_fragment_of_their_current_ti
     assert [hit.title for hit in selectors.opportunity_search_hits(seller, "altaan", 5)] == [
         "Satama-altaan ruoppaus"
     ]
+
+
+def test_the_api_rows_narrow_by_stage_organization_priority_and_include_the_trash_on_request(
+    seller, outsider, make_opportunity, stages, organization
+):
+    first = make_opportunity(seller, "A", organization=organization, priority=2)
+    second = make_opportunity(seller, "B", stage=stages[1])
+    trashed = make_opportunity(seller, "C")
+    services.opportunity_trash(actor=seller, opportunity=trashed)
+    everything = selectors.Filters(status="")
+
+    def ids(**narrowing):
+        rows = selectors.opportunity_api_rows(user=seller, filters=everything, **narrowing)
+        return set(rows.values_list("pk", flat=True))
+
+    assert ids() == {first.pk, second.pk}
+    assert ids(stage=stages[1].pk) == {second.pk}
+    assert ids(organization=organization.pk, priority=2) == {first.pk}
+    assert ids(trashed_too=True) == {first.pk, second.pk, trashed.pk}
+    assert not selectors.opportunity_api_rows(user=outsider, filters=everything).exists()

@@ -361,3 +361,23 @@ def test_money_is_kept_as_decimal_with_its_currency(seller, make_opportunity):
     assert opportunity.weighted_revenue == Decimal("5000000.00")
     with pytest.raises(ValidationError):
         make_opportunity(seller, currency="euro")
+
+
+def test_normalized_values_are_what_an_update_would_store(seller, make_opportunity):
+    opportunity = make_opportunity(seller)
+
+    normalized = services.opportunity_normalized_values(
+        opportunity=opportunity,
+        values={"title": "  Katto   Oy ", "email": " Info@Kallio.FI", "currency": "eur"},
+    )
+
+    assert (normalized["title"], normalized["email"], normalized["currency"]) == (
+        "Katto Oy",
+        "info@kallio.fi",
+        "EUR",
+    )
+    assert "currency" not in services.opportunity_normalized_values(
+        opportunity=opportunity, values={"title": "X"}
+    )
+    with pytest.raises(ValidationError):
+        services.opportunity_normalized_values(opportunity=opportunity, values={"title": " "})
