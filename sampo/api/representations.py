@@ -41,8 +41,11 @@ def represent(instance: models.Model) -> dict[str, Any]:
 def _register_builtin() -> None:
     from sampo.contacts.api import organization_out
     from sampo.contacts.models import Organization
+    from sampo.sales.api import opportunity_out
+    from sampo.sales.models import Opportunity
 
     register_representation(Organization, organization_out)
+    register_representation(Opportunity, opportunity_out)
 
 
 _register_builtin()
