@@ -163,3 +163,11 @@ def test_it_answers_an_unknown_section_with_404(client, seller):
     client.force_login(seller)
 
     assert client.get("/my-day/someday/").status_code == 404
+
+
+def test_it_cancels_a_follow_up_planned_for_a_day_without_a_time(seller, call_type):
+    planned = _plan(seller, call_type, 3, "Some time that day")
+
+    cancelled = services.activity_cancel(actor=seller, activity=planned)
+
+    assert (cancelled.status, cancelled.has_time) == (Activity.Status.CANCELLED, False)
