@@ -304,6 +304,23 @@ class Opportunity(BusinessModel):
                 condition=Q(deleted_at__isnull=True),
                 name="opp_board_sums_idx",
             ),
+            # The forecast (selectors.pipeline_forecast), read from the index alone and in its
+            # order, so that SQLite groups without sorting: SELECT stage_id, owner_id, currency,
+            # COUNT(*), SUM(expected_revenue), SUM(expected_revenue * probability)
+            # WHERE deleted_at IS NULL AND status = ? GROUP BY stage_id, owner_id, currency
+            models.Index(
+                fields=[
+                    "status",
+                    "stage",
+                    "owner",
+                    "currency",
+                    "expected_close_date",
+                    "expected_revenue",
+                    "probability",
+                ],
+                condition=Q(deleted_at__isnull=True),
+                name="opp_forecast_idx",
+            ),
             # "My opportunities" list: WHERE owner_id = ? AND status = ? ORDER BY created_at DESC
             models.Index(fields=["owner", "status", "-created_at"], name="opp_owner_idx"),
             # The list as an admin or read-only user sees it (every open one, newest first):

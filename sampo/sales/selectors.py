@@ -13,9 +13,11 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Count,
+    DateField,
     DecimalField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     QuerySet,
@@ -296,6 +298,96 @@ def board_column_totals(
 
 def pipelines_for(user: User) -> list[Pipeline]:
     return list(Pipeline.objects.select_related("team").order_by("position", "name", "id"))
+
+
+# --- Forecast -------------------------------------------------------------------------------
+
+FORECAST_GROUPS = ("stage", "owner", "month")
+
+
+@dataclass
+class ForecastRow:
+    """Open and won opportunities of one group (the keys not grouped by are None), in one
+    currency: EUR and HUF are never added up."""
+
+    stage_id: int | None
+    owner_id: int | None
+    month: datetime.date | None
+    currency: str
+    count: int = 0
+    expected: Decimal = Decimal(0)
+    weighted: Decimal = Decimal(0)
+
+
+def pipeline_forecast(
+    *,
+    user: User,
+    by: tuple[str, ...],
+    statuses: tuple[str, ...] = (Opportunity.Status.OPEN, Opportunity.Status.WON),
+) -> list[ForecastRow]:
+    """Expected and weighted revenue (each row's value times its probability) of the
+    opportunities the user sees, summed by stage, owner and/or month of the expected close
+    (`by`, any of FORECAST_GROUPS) and currency, over every pipeline.
+
+    SQL sums by stage, owner and currency (and month), one status at a time: that is the
+    order of opp_forecast_idx, so each query is one index range read without a sort (SQLite
+    sorted the 75,000 open and won rows of the medium benchmark for GROUP BY owner, and "status
+    IN (open, won)" made it use another index); the few hundred groups are then added up here
+    to the ones asked for."""
+    unknown = set(by) - set(FORECAST_GROUPS)
+    if unknown:
+        raise ValueError(f"cannot group a forecast by {sorted(unknown)}")
+    keys = ["stage_id", "owner_id", "currency"] + (["month"] if "month" in by else [])
+    weighted = ExpressionWrapper(
+        F("expected_revenue") * F("probability"), output_field=DecimalField()
+    )
+    found: dict[tuple[Any, ...], ForecastRow] = {}
+    for status in statuses:
+        rows = Opportunity.objects.filter(access.visible(user), status=status)
+        if "month" in by:
+            rows = rows.annotate(month=MonthStart("expected_close_date"))
+        sums = (
+            rows.order_by()
+            .values(*keys)
+            .annotate(n=Count("*"), expected=Sum("expected_revenue"), weighted=Sum(weighted))
+        )
+        for row in sums:
+            group = ForecastRow(
+                stage_id=row["stage_id"] if "stage" in by else None,
+                owner_id=row["owner_id"] if "owner" in by else None,
+                month=_month(row.get("month")),
+                currency=row["currency"],
+            )
+            key = (group.stage_id, group.owner_id, group.month, group.currency)
+            total = found.setdefault(key, group)
+            total.count += row["n"]
+            total.expected += Decimal(row["expected"] or 0)
+            total.weighted += Decimal(row["weighted"] or 0)
+    for total in found.values():
+        total.weighted = (total.weighted / 100).quantize(Decimal("0.01"))
+    return list(found.values())
+
+
+class MonthStart(Func):
+    """The first day of a date's month. Django's TruncMonth is a Python function on SQLite,
+    called once a row (a forecast by month spent 350 ms in it at 75,000 rows); SQLite's own
+    date() does it in C."""
+
+    output_field = DateField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="date(%(expressions)s, 'start of month')")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="CAST(DATE_TRUNC('month', %(expressions)s) AS date)"
+        )
+
+
+def _month(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value
 
 
 # --- Lists, exports, search -----------------------------------------------------------------
