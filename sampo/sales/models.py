@@ -288,7 +288,8 @@ class Opportunity(BusinessModel):
             # SELECT stage_id, currency, COUNT(*), SUM(expected_revenue),
             # SUM(expected_revenue * probability) WHERE deleted_at IS NULL AND pipeline_id = ?
             # AND status = 'open' AND kind = 'opportunity' [AND stage_id IN (?, ?)]
-            # [AND owner_id / team_id ...] GROUP BY stage_id, currency
+            # [AND a salesperson's visibility: owner_id / team_id / id IN shared] GROUP BY
+            # stage_id, currency
             models.Index(
                 fields=[
                     "pipeline",
@@ -300,6 +301,7 @@ class Opportunity(BusinessModel):
                     "probability",
                     "owner",
                     "team",
+                    "id",
                 ],
                 condition=Q(deleted_at__isnull=True),
                 name="opp_board_sums_idx",

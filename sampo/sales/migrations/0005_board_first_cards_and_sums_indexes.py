@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
                     "probability",
                     "owner",
                     "team",
+                    "id",
                 ],
                 name="opp_board_sums_idx",
             ),
