@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from sampo.core.selectors import history_of
 from sampo.sales import selectors, services
-from sampo.sales.models import LostReason
+from sampo.sales.models import LostReason, Stage
 
 
 def test_it_forecasts_open_and_won_revenue_by_stage_owner_and_currency(
@@ -142,3 +142,16 @@ def test_a_columns_next_page_needs_the_same_queries_for_one_card_or_twenty(
         make_opportunity(seller, f"Deal {n}", organization=organization, stage=stages[0])
 
     assert queries() == one
+
+
+def test_it_writes_ids_on_the_board_without_thousand_separators(
+    client, seller, make_opportunity, pipeline
+):
+    stage = Stage.objects.create(pk=12345, pipeline=pipeline, name="Big ids", position=9)
+    make_opportunity(seller, stage=stage)
+    client.force_login(seller)
+
+    page = client.get(f"/sales/pipelines/{pipeline.pk}/").content.decode()
+
+    assert 'data-stage="12345"' in page
+    assert 'data-column-head="12345"' in page
