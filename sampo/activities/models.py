@@ -117,8 +117,10 @@ class Activity(BusinessModel):
             ),
         ]
         constraints = [
+            # What was done happened at a time; a planned one, or one cancelled before it was
+            # done (an untimed follow-up an import undo cancels), may have only a day.
             models.CheckConstraint(
-                condition=Q(status="planned") | Q(has_time=True),
+                condition=Q(status__in=["planned", "cancelled"]) | Q(has_time=True),
                 name="activity_done_has_time",
             )
         ]

@@ -6,6 +6,7 @@ app_name = "activities"
 
 urlpatterns = [
     path("my-day/", views.my_day, name="my_day"),
+    path("my-day/<slug:section>/", views.my_day_more, name="my_day_more"),
     path("activities/unattended/", unattended_views.unattended_list, name="unattended"),
     path("activities/new/", views.activity_new, name="new"),
     path("activities/timeline/", views.timeline, name="timeline"),

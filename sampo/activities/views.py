@@ -31,6 +31,27 @@ def my_day(request: AuthedRequest) -> HttpResponse:
     return render(request, "activities/my_day.html", {**context, "team": team})
 
 
+@require_GET
+def my_day_more(request: AuthedRequest, section: str) -> HttpResponse:
+    """The next activities of a section of My day (htmx, "Show more")."""
+    if section not in selectors.MY_DAY_SECTIONS:
+        raise Http404
+    team = request.GET.get("scope") == "team"
+    given = request.GET.get("offset", "")
+    offset = int(given) if given.isdigit() else 0
+    activities, has_more = selectors.my_day_section(
+        user=request.user, section=section, team=team, offset=offset
+    )
+    context = {
+        "activities": activities,
+        "has_more": has_more,
+        "next_offset": offset + len(activities),
+        "section": section,
+        "team": team,
+    }
+    return render(request, "activities/_my_day_rows.html", context)
+
+
 def _target(request: AuthedRequest) -> tuple[Organization | None, Person | None]:
     """The record the activity is logged on, from ?organization= or ?person=."""
     organization = person = None

@@ -52,7 +52,7 @@ def tracked_fields(model: type[models.Model]) -> list[Any]:
     return fields
 
 
-def _accessor(field: Any) -> str:
+def accessor(field: Any) -> str:
     if isinstance(field, models.ForeignObjectRel):
         return str(field.get_accessor_name())
     return str(field.name)
@@ -68,7 +68,7 @@ def json_value(value: Any) -> Any:
 
 def _field_state(instance: models.Model, field: Any) -> dict[str, Any]:
     if field.many_to_many:
-        related = sorted(getattr(instance, _accessor(field)).all(), key=lambda r: r.pk)
+        related = sorted(getattr(instance, accessor(field)).all(), key=lambda r: r.pk)
         return {"value": [r.pk for r in related], "label": ", ".join(str(r) for r in related)}
     if field.is_relation:
         related = getattr(instance, field.name)

@@ -31,6 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from sampo.accounts.models import Team, User
+from sampo.activities.models import Activity
+from sampo.activities.services import activity_cancel
 from sampo.contacts.imports import fields as import_fields
 from sampo.contacts.imports.fields import LANGUAGES, Target
 from sampo.contacts.imports.models import ExternalId, ImportBatch, ImportRow
@@ -48,6 +50,9 @@ from sampo.sales.models import LeadSource, LostReason, Opportunity, Pipeline, St
 Outcome = ImportRow.Outcome
 Status = Opportunity.Status
 KIND = "opportunities"
+# In an import row's `changes` (not a field): the follow-up planned for a postponed row,
+# [None, activity id], which the undo cancels.
+FOLLOW_UP = "_follow_up"
 
 TARGETS = [
     Target("title", gettext_lazy("Title")),
@@ -459,12 +464,16 @@ class OpportunityImport:
             # A row with a stage is an opportunity even in a pipeline that starts with leads.
             values["kind"] = Opportunity.Kind.OPPORTUNITY
         opportunity = services.opportunity_create(actor=self.actor, values=values)
+        changes: dict[str, list[Any]] = {}
         if status == Status.POSTPONED:
-            services.opportunity_postpone(actor=self.actor, opportunity=opportunity, until=until)
+            _postponed, follow_up = services.opportunity_postpone_planning(
+                actor=self.actor, opportunity=opportunity, until=until
+            )
+            changes[FOLLOW_UP] = [None, follow_up.pk]
         if row.source_id:
             self._external_id(row.source_id, opportunity.pk)
         self.created_rows[opportunity.pk] = row.number
-        return self._result(row, Outcome.CREATED, record_id=opportunity.pk)
+        return self._result(row, Outcome.CREATED, record_id=opportunity.pk, changes=changes)
 
     def _update(self, row: Row, opportunity: Opportunity, values: dict[str, Any]) -> ImportRow:
         tags = values.pop("tags", [])
@@ -512,9 +521,10 @@ class OpportunityImport:
         if "stage" in plain:
             services.record_stage_change(updated, actor=self.actor, old=old_stage, new=stage)
         if postpone_until is not None:
-            services.opportunity_postpone(
+            _postponed, follow_up = services.opportunity_postpone_planning(
                 actor=self.actor, opportunity=updated, until=postpone_until
             )
+            changes[FOLLOW_UP] = [None, follow_up.pk]
         return self._result(row, Outcome.UPDATED, record_id=opportunity.pk, changes=changes)
 
     def _external_id(self, value: str, pk: int) -> None:
@@ -700,7 +710,9 @@ def _business_id_key(text: str) -> str:
 
 def undo(batch: ImportBatch, actor: User) -> UndoCounts:
     """Created opportunities go to the trash; updated ones get their earlier values back,
-    field by field, unless someone changed that field again since the import."""
+    field by field, unless someone changed that field again since the import. The follow-ups
+    the import planned for the opportunities it postponed are cancelled (unless done or
+    cancelled since)."""
     created = [
         pk
         for pk in batch.rows.filter(outcome=Outcome.CREATED).values_list("record_id", flat=True)
@@ -713,7 +725,20 @@ def undo(batch: ImportBatch, actor: User) -> UndoCounts:
         done, left = _restore(row, actor)
         restored += done
         kept += left
+    _cancel_follow_ups(batch, actor)
     return UndoCounts(trashed=trashed, restored=restored, kept_fields=kept)
+
+
+def _cancel_follow_ups(batch: ImportBatch, actor: User) -> None:
+    planned = [
+        changes[FOLLOW_UP][1]
+        for changes in batch.rows.filter(
+            outcome__in=[Outcome.CREATED, Outcome.UPDATED], changes__has_key=FOLLOW_UP
+        ).values_list("changes", flat=True)
+    ]
+    follow_ups = Activity.objects.filter(pk__in=planned, status=Activity.Status.PLANNED)
+    for follow_up in follow_ups.order_by("pk"):
+        activity_cancel(actor=actor, activity=follow_up)
 
 
 def _restore(row: ImportRow, actor: User) -> tuple[int, int]:
@@ -723,6 +748,8 @@ def _restore(row: ImportRow, actor: User) -> tuple[int, int]:
     values: dict[str, Any] = {}
     kept = 0
     for name, (old, imported) in row.changes.items():
+        if name == FOLLOW_UP:
+            continue  # not a field: cancelled by _cancel_follow_ups
         if name == "tags":
             current = set(opportunity.tags.values_list("pk", flat=True))
             added = set(imported) - set(old)

@@ -274,11 +274,54 @@ class Opportunity(BusinessModel):
         verbose_name_plural = _("opportunities")
         ordering = ["-created_at", "-id"]
         indexes = [
-            # The kanban: WHERE pipeline_id = ? AND status = 'open' AND kind = 'opportunity'
-            # GROUP BY / PARTITION BY stage_id ORDER BY expected_close_date
+            # The kanban's first cards of a column, an index range that stops after 20 rows:
+            # WHERE deleted_at IS NULL AND pipeline_id = ? AND status = 'open'
+            # AND kind = 'opportunity' AND stage_id = ?
+            # ORDER BY expected_close_date ASC NULLS LAST, id LIMIT 20
+            # (also a pipeline's list: WHERE pipeline_id = ? AND status = ?)
             models.Index(
-                fields=["pipeline", "status", "stage", "expected_close_date"],
-                name="opp_board_idx",
+                fields=["pipeline", "status", "kind", "stage", "expected_close_date", "id"],
+                condition=Q(deleted_at__isnull=True),
+                name="opp_board_cards_idx",
+            ),
+            # The kanban's column heads, read from the index alone (no table rows):
+            # SELECT stage_id, currency, COUNT(*), SUM(expected_revenue),
+            # SUM(expected_revenue * probability) WHERE deleted_at IS NULL AND pipeline_id = ?
+            # AND status = 'open' AND kind = 'opportunity' [AND stage_id IN (?, ?)]
+            # [AND a salesperson's visibility: owner_id / team_id / id IN shared] GROUP BY
+            # stage_id, currency
+            models.Index(
+                fields=[
+                    "pipeline",
+                    "status",
+                    "kind",
+                    "stage",
+                    "currency",
+                    "expected_revenue",
+                    "probability",
+                    "owner",
+                    "team",
+                    "id",
+                ],
+                condition=Q(deleted_at__isnull=True),
+                name="opp_board_sums_idx",
+            ),
+            # The forecast (selectors.pipeline_forecast), read from the index alone and in its
+            # order, so that SQLite groups without sorting: SELECT stage_id, owner_id, currency,
+            # COUNT(*), SUM(expected_revenue), SUM(expected_revenue * probability)
+            # WHERE deleted_at IS NULL AND status = ? GROUP BY stage_id, owner_id, currency
+            models.Index(
+                fields=[
+                    "status",
+                    "stage",
+                    "owner",
+                    "currency",
+                    "expected_close_date",
+                    "expected_revenue",
+                    "probability",
+                ],
+                condition=Q(deleted_at__isnull=True),
+                name="opp_forecast_idx",
             ),
             # "My opportunities" list: WHERE owner_id = ? AND status = ? ORDER BY created_at DESC
             models.Index(fields=["owner", "status", "-created_at"], name="opp_owner_idx"),

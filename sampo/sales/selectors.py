@@ -13,18 +13,19 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Count,
+    DateField,
     DecimalField,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     QuerySet,
     Subquery,
     Sum,
     Value,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from sampo.accounts.models import User
@@ -161,21 +162,44 @@ def _ordering(sort: str, default: str) -> tuple[Any, ...]:
 
 
 def pipeline_board(
-    *, user: User, pipeline: Pipeline, filters: Filters, per_column: int = CARDS_PER_COLUMN
+    *,
+    user: User,
+    pipeline: Pipeline,
+    filters: Filters,
+    per_column: int = CARDS_PER_COLUMN,
+    only_stages: list[int] | None = None,
 ) -> list[Column]:
     """One column per stage with its count and its sums (per currency: EUR and HUF are not
-    added up), and its first cards. Three queries, whatever the number of cards: the stages,
-    the sums grouped by stage, and the first cards of every column through a window function
-    (the first two alone when `per_column` is 0)."""
+    added up), and its first cards. The stages, the sums of every column in one grouped
+    query (an index-only scan of opp_board_sums_idx), the first cards' ids of each column
+    (one query per stage, each an index range of opp_board_cards_idx stopping after
+    `per_column` rows) and the cards themselves: the count grows with the stages, never with
+    the cards. `per_column` 0 gives the heads alone; `only_stages` narrows to those columns
+    (the two a move touched)."""
     rows = _board_rows(user, pipeline, filters)
-    columns = {stage.pk: Column(stage) for stage in pipeline.stages.order_by("position", "id")}
+    stages = pipeline.stages.order_by("position", "id")
+    if only_stages is not None:
+        stages = stages.filter(pk__in=only_stages)
+        rows = rows.filter(stage_id__in=only_stages)
+    columns = {stage.pk: Column(stage) for stage in stages}
+    _add_sums(columns, rows)
+    if per_column > 0:  # the headers alone (after a move) need no cards
+        _add_cards(columns, rows, _ordering(filters.sort, DEFAULT_BOARD_SORT), filters, per_column)
+    for column in columns.values():
+        column.totals.sort(key=lambda total: total.currency)
+    return list(columns.values())
+
+
+def _add_sums(columns: dict[int, Column], rows: QuerySet[Opportunity]) -> None:
+    """Count and sums per stage and currency in one query. COUNT(*), not COUNT(id): every
+    column it reads is in opp_board_sums_idx, so PostgreSQL answers from the index alone."""
     weighted = ExpressionWrapper(
         F("expected_revenue") * F("probability"), output_field=DecimalField()
     )
     sums = (
         rows.order_by()
         .values("stage_id", "currency")
-        .annotate(n=Count("id"), amount=Sum("expected_revenue"), weighted=Sum(weighted))
+        .annotate(n=Count("*"), amount=Sum("expected_revenue"), weighted=Sum(weighted))
     )
     for row in sums:
         column = columns.get(row["stage_id"])
@@ -190,11 +214,6 @@ def pipeline_board(
                     (Decimal(row["weighted"] or 0) / 100).quantize(Decimal("0.01")),
                 )
             )
-    if per_column > 0:  # the headers alone (after a move) need no cards
-        _add_cards(columns, rows, _ordering(filters.sort, DEFAULT_BOARD_SORT), filters, per_column)
-    for column in columns.values():
-        column.totals.sort(key=lambda total: total.currency)
-    return list(columns.values())
 
 
 def _add_cards(
@@ -204,18 +223,53 @@ def _add_cards(
     filters: Filters,
     per_column: int,
 ) -> None:
-    """The first cards of every column. The bare rows are ranked, and only the cards shown
-    are joined and annotated: ranking the joined, annotated rows ran the next-activity
-    subquery and the joins for every open opportunity of the pipeline (seconds at 30,000
-    of them; see BENCHMARKS.md)."""
+    """The first cards of every column: the bare rows of each stage are sorted and cut at
+    `per_column` (in the default order by close date an index range read that stops there),
+    and only the cards shown are joined and annotated. Ranking all the rows of the pipeline
+    with a window function read and sorted every open opportunity (33,000 on the busiest
+    benchmark pipeline: 100 ms of SQL on every board view; see BENCHMARKS.md)."""
     ranking = rows if filters.sort != "next_activity" else with_next_activity(rows)
-    shown = ranking.annotate(
-        place=Window(RowNumber(), partition_by=[F("stage_id")], order_by=list(ordering))
-    ).filter(place__lte=per_column)
-    cards = with_next_activity(Opportunity.objects.filter(pk__in=shown.values("pk")))
-    for card in _card_relations(cards).order_by(*ordering):
+    shown: list[int] = []
+    for stage_pk in columns:
+        first = ranking.filter(stage_id=stage_pk).order_by(*ordering).values_list("pk", flat=True)
+        shown += first[:per_column]
+    for card in _board_cards(shown, ordering):
         if card.stage_id in columns:
             columns[card.stage_id].cards.append(card)
+
+
+# What a card shows (sales/_card.html), and no more: the board loads 20 cards a column, and
+# every column of the organization, person and owner rows cost time to read and build.
+CARD_FIELDS = (
+    "version",
+    "kind",
+    "status",
+    "title",
+    "pipeline_id",
+    "stage_id",
+    "company_name",
+    "contact_name",
+    "expected_revenue",
+    "currency",
+    "expected_close_date",
+    "priority",
+    "organization__name",
+    "person__first_name",
+    "person__last_name",
+    "person__country",
+    "person__preferred_language",
+    "owner__name",
+    "owner__email",
+)
+
+
+def _board_cards(pks: list[int], ordering: tuple[Any, ...]) -> list[Opportunity]:
+    """The cards of these opportunities with what a card shows, in the board's order."""
+    if not pks:
+        return []
+    cards = with_next_activity(Opportunity.objects.filter(pk__in=pks))
+    cards = cards.select_related("owner", "organization", "person").only(*CARD_FIELDS)
+    return list(cards.order_by(*ordering))
 
 
 def board_column_cards(
@@ -227,20 +281,118 @@ def board_column_cards(
     offset: int,
     limit: int = CARDS_PER_COLUMN,
 ) -> tuple[list[Opportunity], bool]:
-    """The next cards of one column (lazy loading), and whether more follow."""
-    rows = with_next_activity(_board_rows(user, pipeline, filters).filter(stage=stage))
+    """The next cards of one column (lazy loading), and whether more follow. The page is cut
+    from the bare rows and only its cards are joined and annotated, as on the board."""
+    rows = _board_rows(user, pipeline, filters).filter(stage=stage)
+    if filters.sort == "next_activity":
+        rows = with_next_activity(rows)
     ordering = _ordering(filters.sort, DEFAULT_BOARD_SORT)
-    fetched = list(_card_relations(rows).order_by(*ordering)[offset : offset + limit + 1])
-    return fetched[:limit], len(fetched) > limit
+    page = list(rows.order_by(*ordering).values_list("pk", flat=True)[offset : offset + limit + 1])
+    return _board_cards(page[:limit], ordering), len(page) > limit
 
 
-def board_column_totals(*, user: User, pipeline: Pipeline, filters: Filters) -> list[Column]:
-    """The columns' counts and sums without cards, to refresh the headers after a move."""
-    return pipeline_board(user=user, pipeline=pipeline, filters=filters, per_column=0)
+def board_column_totals(
+    *, user: User, pipeline: Pipeline, filters: Filters, stages: list[int] | None = None
+) -> list[Column]:
+    """The columns' counts and sums without cards, to refresh the headers after a move (only
+    the columns of `stages` when given: a move changes two)."""
+    return pipeline_board(
+        user=user, pipeline=pipeline, filters=filters, per_column=0, only_stages=stages
+    )
 
 
 def pipelines_for(user: User) -> list[Pipeline]:
     return list(Pipeline.objects.select_related("team").order_by("position", "name", "id"))
+
+
+# --- Forecast -------------------------------------------------------------------------------
+
+FORECAST_GROUPS = ("stage", "owner", "month")
+
+
+@dataclass
+class ForecastRow:
+    """Open and won opportunities of one group (the keys not grouped by are None), in one
+    currency: EUR and HUF are never added up."""
+
+    stage_id: int | None
+    owner_id: int | None
+    month: datetime.date | None
+    currency: str
+    count: int = 0
+    expected: Decimal = Decimal(0)
+    weighted: Decimal = Decimal(0)
+
+
+def pipeline_forecast(
+    *,
+    user: User,
+    by: tuple[str, ...],
+    statuses: tuple[str, ...] = (Opportunity.Status.OPEN, Opportunity.Status.WON),
+) -> list[ForecastRow]:
+    """Expected and weighted revenue (each row's value times its probability) of the
+    opportunities the user sees, summed by stage, owner and/or month of the expected close
+    (`by`, any of FORECAST_GROUPS) and currency, over every pipeline.
+
+    SQL sums by stage, owner and currency (and month), one status at a time: that is the
+    order of opp_forecast_idx, so each query is one index range read without a sort (SQLite
+    sorted the 75,000 open and won rows of the medium benchmark for GROUP BY owner, and "status
+    IN (open, won)" made it use another index); the few hundred groups are then added up here
+    to the ones asked for."""
+    unknown = set(by) - set(FORECAST_GROUPS)
+    if unknown:
+        raise ValueError(f"cannot group a forecast by {sorted(unknown)}")
+    keys = ["stage_id", "owner_id", "currency"] + (["month"] if "month" in by else [])
+    weighted = ExpressionWrapper(
+        F("expected_revenue") * F("probability"), output_field=DecimalField()
+    )
+    found: dict[tuple[Any, ...], ForecastRow] = {}
+    for status in statuses:
+        rows = Opportunity.objects.filter(access.visible(user), status=status)
+        if "month" in by:
+            rows = rows.annotate(month=MonthStart("expected_close_date"))
+        sums = (
+            rows.order_by()
+            .values(*keys)
+            .annotate(n=Count("*"), expected=Sum("expected_revenue"), weighted=Sum(weighted))
+        )
+        for row in sums:
+            group = ForecastRow(
+                stage_id=row["stage_id"] if "stage" in by else None,
+                owner_id=row["owner_id"] if "owner" in by else None,
+                month=_month(row.get("month")),
+                currency=row["currency"],
+            )
+            key = (group.stage_id, group.owner_id, group.month, group.currency)
+            total = found.setdefault(key, group)
+            total.count += row["n"]
+            total.expected += Decimal(row["expected"] or 0)
+            total.weighted += Decimal(row["weighted"] or 0)
+    for total in found.values():
+        total.weighted = (total.weighted / 100).quantize(Decimal("0.01"))
+    return list(found.values())
+
+
+class MonthStart(Func):
+    """The first day of a date's month. Django's TruncMonth is a Python function on SQLite,
+    called once a row (a forecast by month spent 350 ms in it at 75,000 rows); SQLite's own
+    date() does it in C."""
+
+    output_field = DateField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(compiler, connection, template="date(%(expressions)s, 'start of month')")
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="CAST(DATE_TRUNC('month', %(expressions)s) AS date)"
+        )
+
+
+def _month(value: Any) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    return value
 
 
 # --- Lists, exports, search -----------------------------------------------------------------

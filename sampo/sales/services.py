@@ -316,6 +316,26 @@ def opportunity_postpone(
 ) -> Opportunity:
     """No decision yet: it leaves the active pipeline, a follow-up is planned for `until`, and
     it comes back open on that day (tasks.reopen_postponed)."""
+    postponed, _follow_up = opportunity_postpone_planning(
+        actor=actor,
+        opportunity=opportunity,
+        until=until,
+        note=note,
+        expected_version=expected_version,
+    )
+    return postponed
+
+
+def opportunity_postpone_planning(
+    *,
+    actor: User,
+    opportunity: Opportunity,
+    until: datetime.date,
+    note: str = "",
+    expected_version: int | None = None,
+) -> tuple[Opportunity, Activity]:
+    """`opportunity_postpone`, also giving the follow-up it planned (an import keeps it, so
+    that undoing the import cancels it)."""
     access.require_edit(actor, opportunity)
     if until <= timezone.localdate():
         raise ValidationError({"until": _("Choose a day in the future.")})
@@ -329,7 +349,7 @@ def opportunity_postpone(
             values={"status": Opportunity.Status.POSTPONED, "postponed_until": until},
             expected_version=expected_version,
         )
-        activity_schedule(
+        follow_up = activity_schedule(
             actor=actor,
             type=_follow_up_type(),
             subject=_("Follow up: %(title)s") % {"title": opportunity.title},
@@ -340,7 +360,7 @@ def opportunity_postpone(
             people=[opportunity.person] if opportunity.person else [],
             regarding=opportunity,
         )
-    return postponed
+    return postponed, follow_up
 
 
 def _reopen_values() -> dict[str, Any]:

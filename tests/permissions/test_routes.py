@@ -125,6 +125,7 @@ ROUTES = {
     "contacts:import_failed_csv": USER,
     "contacts:import_failed_xlsx": USER,
     "activities:my_day": USER,
+    "activities:my_day_more": USER,
     "activities:unattended": USER,
     "activities:new": USER,
     "activities:timeline": USER,

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from sampo.activities import services
+from sampo.activities import selectors, services
 from sampo.activities.models import Activity
 
 
@@ -120,3 +120,54 @@ def test_an_outsider_cannot_cancel_by_url(client, seller, outsider, call_type):
 
     assert client.post(f"/activities/{planned.pk}/cancel/").status_code == 403
     assert Activity.objects.get(pk=planned.pk).status == "planned"
+
+
+def test_it_shows_the_first_page_of_each_section_with_its_count_and_loads_the_rest(
+    client, seller, call_type, monkeypatch
+):
+    monkeypatch.setattr(selectors, "MY_DAY_PAGE", 2)
+    oldest = [_plan(seller, call_type, -5 + n, f"Overdue {n}") for n in range(3)]
+    _plan(seller, call_type, 0, "Today's call")
+    client.force_login(seller)
+
+    page = client.get("/my-day/")
+    more = client.get("/my-day/overdue/", {"offset": 2})
+
+    context = page.context
+    assert [a.subject for a in context["overdue"]] == ["Overdue 0", "Overdue 1"]
+    assert context["overdue_count"] == 3
+    assert context["overdue_more"]
+    assert b'hx-get="/my-day/overdue/?offset=2"' in page.content
+    assert [a.subject for a in context["today"]] == ["Today's call"]
+    assert not context["today_more"]
+    assert [a.pk for a in more.context["activities"]] == [oldest[2].pk]
+    assert not more.context["has_more"]
+    assert b"Show more" not in more.content
+
+
+def test_it_loads_more_of_the_teams_day_for_a_manager_only_from_their_team(
+    client, manager, seller, outsider, sales_team, call_type
+):
+    _plan(seller, call_type, -1, "Seller's call")
+    _plan(outsider, call_type, -1, "Outsider's call")
+    client.force_login(manager)
+
+    team = client.get("/my-day/overdue/", {"scope": "team"}).context["activities"]
+    mine = client.get("/my-day/overdue/").context["activities"]
+
+    assert [a.subject for a in team] == ["Seller's call"]
+    assert mine == []
+
+
+def test_it_answers_an_unknown_section_with_404(client, seller):
+    client.force_login(seller)
+
+    assert client.get("/my-day/someday/").status_code == 404
+
+
+def test_it_cancels_a_follow_up_planned_for_a_day_without_a_time(seller, call_type):
+    planned = _plan(seller, call_type, 3, "Some time that day")
+
+    cancelled = services.activity_cancel(actor=seller, activity=planned)
+
+    assert (cancelled.status, cancelled.has_time) == (Activity.Status.CANCELLED, False)

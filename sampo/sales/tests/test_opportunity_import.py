@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from sampo.activities.models import Activity
+from sampo.activities.services import activity_complete
 from sampo.contacts import services as contacts
 from sampo.contacts.imports import services as imports
 from sampo.contacts.imports.models import ImportBatch
@@ -402,3 +403,51 @@ def test_in_a_pipeline_that_starts_with_leads_a_row_without_a_stage_is_a_lead(se
 
     kinds = dict(Opportunity.objects.values_list("title", "kind"))
     assert kinds == {"Messulta": "lead", "Jo tarjottu": "opportunity"}
+
+
+def test_undo_cancels_the_follow_ups_the_import_planned_for_postponed_rows(admin, seller, pipeline):
+    until = (timezone.localdate() + datetime.timedelta(days=90)).isoformat()
+    headers = ["Tunniste", "Otsikko", "Tila", "Postponed until"]
+    run_import(seller, "opportunities", [headers, ["P-1", "Open deal", "open", ""]])
+    existing = Opportunity.objects.get()
+    before = Activity.objects.count()
+    batch = run_import(
+        seller,
+        "opportunities",
+        [
+            headers,
+            ["P-1", "Open deal", "postponed", until],
+            ["P-2", "New deal", "postponed", until],
+        ],
+        match=["source_id"],
+    )
+    follow_ups = list(Activity.objects.filter(status=Activity.Status.PLANNED).order_by("pk"))
+    assert Activity.objects.count() == before + 2
+
+    imports.import_undo(actor=admin, batch=batch)
+
+    assert [a.regarding_id for a in follow_ups] == [
+        existing.pk,
+        Opportunity.all_objects.get(title="New deal").pk,
+    ]
+    for follow_up in follow_ups:
+        follow_up.refresh_from_db()
+        assert follow_up.status == Activity.Status.CANCELLED
+    existing.refresh_from_db()
+    assert (existing.status, existing.postponed_until) == ("open", None)
+
+
+def test_undo_leaves_a_follow_up_that_was_done_since(admin, seller, pipeline):
+    until = (timezone.localdate() + datetime.timedelta(days=90)).isoformat()
+    batch = run_import(
+        seller,
+        "opportunities",
+        [["Title", "Status", "Postponed until"], ["Later", "postponed", until]],
+    )
+    follow_up = Activity.objects.get()
+    activity_complete(actor=seller, activity=follow_up)
+
+    imports.import_undo(actor=admin, batch=batch)
+
+    follow_up.refresh_from_db()
+    assert follow_up.status == Activity.Status.DONE
