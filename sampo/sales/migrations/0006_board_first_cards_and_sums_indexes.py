@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0006_two_factor_devices_and_policy"),
         ("contacts", "0009_custom_field_values"),
-        ("sales", "0004_opportunity_list_index"),
+        ("sales", "0005_opportunity_api_list_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0006_two_factor_devices_and_policy"),
         ("contacts", "0009_custom_field_values"),
-        ("sales", "0005_board_first_cards_and_sums_indexes"),
+        ("sales", "0006_board_first_cards_and_sums_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
