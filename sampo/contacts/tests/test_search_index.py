@@ -5,8 +5,10 @@ lost its triggers. Visibility stays in the query on every pass."""
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -144,3 +146,15 @@ def test_on_sqlite_the_fragment_pass_reads_the_trigram_table_not_the_whole_table
 
     assert "org_name_trgm_idx_fts" in plan
     assert "SCAN contacts_organization" not in plan
+
+
+def test_the_rebuild_command_builds_every_index_again(seller):
+    _person(seller, "Matti", "Virtanen")
+    out = io.StringIO()
+
+    call_command("rebuild_search_index", stdout=out)
+
+    assert "person_name_trgm_idx" in out.getvalue()
+    assert "opp_title_trgm_idx" in out.getvalue()
+    assert _titles(person_search_hits(seller, "virtasen", 5)) == ["Matti Virtanen"]
+    _assert_indexes_match_their_tables()
