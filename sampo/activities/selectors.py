@@ -26,6 +26,7 @@ from sampo.activities import regarding
 from sampo.activities.access import can_log, visible
 from sampo.activities.following import is_following
 from sampo.activities.models import Activity, ActivityType
+from sampo.contacts import access as contacts_access
 from sampo.contacts.models import Organization, Person
 from sampo.core.models import HistoryEntry
 from sampo.core.selectors import history_of
@@ -247,3 +248,46 @@ def assigned_planned_activities(user: User) -> QuerySet[Activity]:
     return Activity.objects.filter(assignee=user, status=Activity.Status.PLANNED).order_by(
         "when", "pk"
     )
+
+
+def activity_rows(
+    *,
+    user: User,
+    organization: int | None = None,
+    person: int | None = None,
+    regarding_type: ContentType | None = None,
+    regarding_id: int | None = None,
+    type_id: int | None = None,
+    status: str = "",
+    assignee: int | None = None,
+    due_from: datetime.date | None = None,
+    due_to: datetime.date | None = None,
+    trashed_too: bool = False,
+) -> QuerySet[Activity]:
+    """Activities the user may see with a list's filters, unordered and unpaged. One about a
+    customer the user may not see is hidden with it. `due_from`/`due_to` bound the activity's
+    day (its due day when planned, the day it happened when done)."""
+    manager = Activity.all_objects if trashed_too else Activity.objects
+    customers = Organization.all_objects.filter(contacts_access.visible(user, Organization))
+    rows = manager.filter(visible(user)).filter(
+        Q(organization__isnull=True) | Q(organization__in=customers.values("pk"))
+    )
+    if organization:
+        rows = rows.filter(organization_id=organization)
+    if person:
+        rows = rows.filter(
+            pk__in=Activity.people.through.objects.filter(person_id=person).values("activity_id")
+        )
+    if regarding_type is not None:
+        rows = rows.filter(regarding_type=regarding_type, regarding_id=regarding_id)
+    if type_id:
+        rows = rows.filter(type_id=type_id)
+    if status:
+        rows = rows.filter(status=status)
+    if assignee:
+        rows = rows.filter(assignee_id=assignee)
+    if due_from:
+        rows = rows.filter(day__gte=due_from)
+    if due_to:
+        rows = rows.filter(day__lte=due_to)
+    return rows.select_related("type").prefetch_related("people")

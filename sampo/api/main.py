@@ -17,6 +17,8 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from sampo.api.auth import BearerToken, Session
 from sampo.api.throttling import PerTokenThrottle
+from sampo.contacts import access
+from sampo.contacts.services import DuplicateError
 from sampo.core.records import StaleEditError
 from sampo.lib.rest.problems import ApiError, field_errors, problem
 from sampo.lib.rest.versions import etag
@@ -70,6 +72,18 @@ def _stale(request: HttpRequest, exc: StaleEditError) -> HttpResponse:
         kind="stale-version",
         current_version=exc.current_version,
         headers={"ETag": etag(exc.current_version)},
+    )
+
+
+@api.exception_handler(DuplicateError)
+def _duplicate(request: HttpRequest, exc: DuplicateError) -> HttpResponse:
+    seen = [m for m in exc.matches if access.visible_pk(request.user, m.record)]  # type: ignore[arg-type]
+    return problem(
+        409,
+        _("Likely duplicate"),
+        _("A matching record exists already. Send allow_duplicate: true to save anyway."),
+        kind="duplicate",
+        matches=[{"id": m.record.pk, "reason": m.reason} for m in seen],
     )
 
 
@@ -127,9 +141,19 @@ def _crashed(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _add_routers() -> None:
+    from sampo.accounts.api import router as users_and_teams
+    from sampo.activities.api import router as activities
     from sampo.contacts.api import router as contacts
+    from sampo.contacts.people_api import router as people
+    from sampo.contacts.register_api import router as register
+    from sampo.core.custom_fields.api import router as custom_fields
 
     api.add_router("", contacts)
+    api.add_router("", people)
+    api.add_router("", register)
+    api.add_router("", custom_fields)
+    api.add_router("", activities)
+    api.add_router("", users_and_teams)
 
 
 _add_routers()
