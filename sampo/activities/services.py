@@ -203,8 +203,13 @@ def activity_reschedule(
 def activity_cancel(*, actor: User, activity: Activity) -> Activity:
     access.require_change(actor, activity)
     _require_planned(activity)
+    # Only a planned activity may be without a set time (a check constraint): a cancelled
+    # all-day one keeps the start of its day as its time.
     return records.record_update(
-        activity, actor=actor, values={"status": Activity.Status.CANCELLED}, expected_version=None
+        activity,
+        actor=actor,
+        values={"status": Activity.Status.CANCELLED, "has_time": True},
+        expected_version=None,
     )
 
 
