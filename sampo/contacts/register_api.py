@@ -170,11 +170,16 @@ class KeyFigureOut(Schema):
 def key_figure_out(figure: KeyFigure) -> dict[str, Any]:
     return {
         "year": figure.year,
-        "revenue": figure.revenue,
-        "operating_profit": figure.operating_profit,
+        "revenue": _cents(figure.revenue),
+        "operating_profit": _cents(figure.operating_profit),
         "employees": figure.employees,
         "currency": figure.currency,
     }
+
+
+def _cents(amount: Decimal | None) -> Decimal | None:
+    # As stored, whichever database: 100 typed reads back as 100.00.
+    return None if amount is None else Decimal(amount).quantize(Decimal("0.01"))
 
 
 @router.get(
