@@ -17,7 +17,7 @@ from sampo.accounts.models import User
 from sampo.contacts import access, contact_details, external_ids, selectors, services
 from sampo.contacts.api import BulkResult, ContactDetailSchema, _by_names, _id_of
 from sampo.contacts.duplicates import person_matches
-from sampo.contacts.models import Organization, Person, PersonContactDetail, Tag
+from sampo.contacts.models import Membership, Organization, Person, PersonContactDetail, Tag
 from sampo.core.custom_fields.services import custom_values_apply
 from sampo.core.records import StaleEditError
 from sampo.lib.rest import paging, upsert
@@ -186,9 +186,19 @@ def person_out(person: Person) -> dict[str, Any]:
                 "role": m.role,
                 "is_primary": m.is_primary,
             }
-            for m in getattr(person, "current_memberships", [])
+            for m in _current_memberships(person)
         ],
     }
+
+
+def _current_memberships(person: Person) -> list[Membership]:
+    """As `selectors.person_rows` fetched them; queried for a person from elsewhere (a
+    webhook payload)."""
+    fetched = getattr(person, "current_memberships", None)
+    if fetched is not None:
+        return list(fetched)
+    current = person.memberships.filter(end_date__isnull=True, organization__deleted_at=None)
+    return list(current.order_by("-is_primary", "id"))
 
 
 def _with_details(rows: QuerySet[Person]) -> QuerySet[Person]:
