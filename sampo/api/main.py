@@ -77,13 +77,14 @@ def _stale(request: HttpRequest, exc: StaleEditError) -> HttpResponse:
 
 @api.exception_handler(DuplicateError)
 def _duplicate(request: HttpRequest, exc: DuplicateError) -> HttpResponse:
+    # Only the matches the caller may see: a hidden record's name must not leak through here.
     seen = [m for m in exc.matches if access.visible_pk(request.user, m.record)]  # type: ignore[arg-type]
     return problem(
         409,
-        _("Likely duplicate"),
-        _("A matching record exists already. Send allow_duplicate: true to save anyway."),
+        _("A likely duplicate exists"),
+        _("Nothing was saved. Send allow_duplicate: true to save it anyway."),
         kind="duplicate",
-        matches=[{"id": m.record.pk, "reason": m.reason} for m in seen],
+        duplicates=[{"id": m.record.pk, "name": str(m.record), "reason": m.reason} for m in seen],
     )
 
 

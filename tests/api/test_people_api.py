@@ -66,7 +66,9 @@ def test_it_answers_a_likely_duplicate_with_409_unless_allowed(admin, api_as):
     )
 
     assert refused.status_code == 409
-    assert refused.json()["matches"] == [{"id": existing.pk, "reason": "email"}]
+    assert [(d["id"], d["reason"]) for d in refused.json()["duplicates"]] == [
+        (existing.pk, "email")
+    ]
     assert allowed.status_code == 201
     assert Person.objects.count() == 2
 
@@ -138,6 +140,22 @@ def test_a_salesperson_narrowed_to_own_people_gets_404_for_others(seller, teamma
     assert api.delete(f"/people/{theirs.pk}").status_code == 404
     assert api.get(f"/people/{theirs.pk}/memberships").status_code == 404
     assert [i["id"] for i in api.get("/people").json()["items"]] == [mine.pk]
+
+
+def test_a_409_names_no_duplicate_the_caller_may_not_see(seller, teammate, api_as):
+    RoleRight.objects.create(
+        role=Role.objects.get(code=Role.SALESPERSON),
+        record_type="contacts.person",
+        action="read",
+        scope="own",
+    )
+    _person(teammate, last_name="Salainen", email="secret@example.fi")
+
+    refused = api_as(seller).post("/people", {"last_name": "Uusi", "email": "secret@example.fi"})
+
+    assert refused.status_code == 409
+    assert refused.json()["duplicates"] == []
+    assert "Salainen" not in refused.content.decode()
 
 
 def test_a_salesperson_cannot_change_a_teammates_person(seller, teammate, api_as):
