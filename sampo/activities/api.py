@@ -169,14 +169,21 @@ def activity_out(activity: Activity) -> dict[str, Any]:
         **{name: getattr(activity, name) for name in _PLAIN_FIELDS},
         "id": activity.pk,
         "type": activity.type.code,
-        "person_ids": sorted(p.pk for p in activity.people.all()),
+        "person_ids": _person_ids(activity),
         "regarding": about,
     }
 
 
+def _person_ids(activity: Activity) -> list[int]:
+    fetched = getattr(activity, "person_ids", None)
+    if fetched is None:  # an activity from elsewhere (a webhook payload)
+        fetched = selectors.with_person_ids([activity])[0].person_ids  # type: ignore[attr-defined]
+    return list(fetched)
+
+
 def _read(user: User, pk: int) -> Activity:
     access.access_activity(user, pk)
-    return selectors.activity_rows(user=user).get(pk=pk)
+    return selectors.with_person_ids([selectors.activity_rows(user=user).get(pk=pk)])[0]
 
 
 def _answer(user: User, activity: Activity, response: HttpResponse) -> dict[str, Any]:
@@ -293,7 +300,7 @@ def activity_list(request: HttpRequest, filters: Query[ActivityFilters]) -> dict
         syncing=syncing,
     )
     return {
-        "items": [activity_out(row) for row in page.rows],
+        "items": [activity_out(row) for row in selectors.with_person_ids(page.rows)],
         "next_cursor": page.next_cursor,
         "sync_from": page.sync_from,
     }
