@@ -39,6 +39,15 @@ def can_change(user: User, activity: Activity) -> bool:
     return rights.allows(user, activity, rights.Action.EDIT)
 
 
+def can_delete(user: User, activity: Activity) -> bool:
+    return rights.allows(user, activity, rights.Action.DELETE)
+
+
+def require_delete(user: User, activity: Activity) -> None:
+    if not can_delete(user, activity):
+        raise PermissionDenied
+
+
 def require_log(user: User) -> None:
     if not can_log(user):
         raise PermissionDenied

@@ -103,6 +103,9 @@ class Activity(BusinessModel):
         indexes = [
             # My day: WHERE assignee_id = ? AND status = 'planned' AND day <= ? ORDER BY when
             models.Index(fields=["assignee", "status", "day"], name="activity_my_day_idx"),
+            # The API's activity list, keyset-paged: ORDER BY when DESC, id DESC LIMIT ? with
+            # WHERE when < ? OR (when = ? AND id < ?) after the first page
+            models.Index(fields=["when", "id"], name="activity_when_id_idx"),
             # An organization's timeline: WHERE organization_id = ? ORDER BY when DESC
             models.Index(fields=["organization", "-when"], name="activity_org_timeline_idx"),
             # Reminders and overdue alerts: WHERE status = 'planned' AND when BETWEEN ? AND ?

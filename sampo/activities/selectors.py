@@ -26,6 +26,7 @@ from sampo.activities import regarding
 from sampo.activities.access import can_log, visible
 from sampo.activities.following import is_following
 from sampo.activities.models import Activity, ActivityType
+from sampo.contacts import access as contacts_access
 from sampo.contacts.models import Organization, Person
 from sampo.core.models import HistoryEntry
 from sampo.core.selectors import history_of
@@ -338,3 +339,71 @@ def assigned_planned_activities(user: User) -> QuerySet[Activity]:
     return Activity.objects.filter(assignee=user, status=Activity.Status.PLANNED).order_by(
         "when", "pk"
     )
+
+
+def activity_rows(
+    *,
+    user: User,
+    organization: int | None = None,
+    person: int | None = None,
+    regarding_type: ContentType | None = None,
+    regarding_id: int | None = None,
+    type_id: int | None = None,
+    status: str = "",
+    assignee: int | None = None,
+    due_from: datetime.date | None = None,
+    due_to: datetime.date | None = None,
+    trashed_too: bool = False,
+) -> QuerySet[Activity]:
+    """Activities the user may see with a list's filters, unordered and unpaged. One about a
+    customer the user may not see is hidden with it. `due_from`/`due_to` bound the activity's
+    day (its due day when planned, the day it happened when done)."""
+    manager = Activity.all_objects if trashed_too else Activity.objects
+    rows = manager.filter(visible(user))
+    if not contacts_access.reads_all(user, Organization):
+        customers = Organization.all_objects.filter(contacts_access.visible(user, Organization))
+        rows = rows.filter(
+            Q(organization__isnull=True) | Q(organization__in=customers.values("pk"))
+        )
+    if organization:
+        rows = rows.filter(organization_id=organization)
+    if person:
+        rows = rows.filter(
+            pk__in=Activity.people.through.objects.filter(person_id=person).values("activity_id")
+        )
+    if regarding_type is not None:
+        rows = rows.filter(regarding_type=regarding_type, regarding_id=regarding_id)
+    if type_id:
+        rows = rows.filter(type_id=type_id)
+    if status:
+        rows = rows.filter(status=status)
+    if assignee:
+        rows = rows.filter(assignee_id=assignee)
+    if due_from:
+        rows = rows.filter(day__gte=due_from)
+    if due_to:
+        rows = rows.filter(day__lte=due_to)
+    return rows.select_related("type")
+
+
+def with_person_ids(activities: list[Activity]) -> list[Activity]:
+    """Sets `person_ids` (people not in the trash) on each activity: the links by activity,
+    then which of those people are trashed, by id. (Prefetching the people, or joining them,
+    lets SQLite's planner walk the whole people table by its deleted_at index.)"""
+    links = list(
+        Activity.people.through.objects.filter(
+            activity_id__in=[a.pk for a in activities]
+        ).values_list("activity_id", "person_id")
+    )
+    trashed = set(
+        Person.all_objects.filter(pk__in={person for _a, person in links})
+        .exclude(deleted_at=None)
+        .values_list("pk", flat=True)
+    )
+    found: dict[int, list[int]] = {}
+    for activity_id, person_id in links:
+        if person_id not in trashed:
+            found.setdefault(activity_id, []).append(person_id)
+    for activity in activities:
+        activity.person_ids = sorted(found.get(activity.pk, []))  # type: ignore[attr-defined]
+    return activities

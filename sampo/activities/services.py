@@ -203,9 +203,52 @@ def activity_reschedule(
 def activity_cancel(*, actor: User, activity: Activity) -> Activity:
     access.require_change(actor, activity)
     _require_planned(activity)
+    # An all-day activity stays all-day when cancelled (the check constraint allows it).
     return records.record_update(
         activity, actor=actor, values={"status": Activity.Status.CANCELLED}, expected_version=None
     )
+
+
+ACTIVITY_VALUES = ("type", "subject", "body", "duration_minutes", "outcome", "organization")
+
+
+def activity_update(
+    *,
+    actor: User,
+    activity: Activity,
+    values: dict[str, Any],
+    people: list[Person] | None = None,
+    assignee: User | None = None,
+    expected_version: int | None = None,
+) -> Activity:
+    """Change what an activity is about: its type, subject, notes, customer, people; a
+    planned one may pass to another assignee (its due moment kept). The due date moves with
+    `activity_reschedule`, the status with complete and cancel."""
+    access.require_change(actor, activity)
+    unknown = set(values) - set(ACTIVITY_VALUES)
+    if unknown:
+        raise ValueError(f"not activity values: {sorted(unknown)}")
+    values = dict(values)
+    if "subject" in values:
+        values["subject"] = values["subject"].strip()
+    if "outcome" in values:
+        values["outcome"] = values["outcome"].strip()
+    if people is not None:
+        values["people"] = list(people)
+    if assignee is not None and assignee.pk != activity.assignee_id:
+        if activity.status != Activity.Status.PLANNED:
+            raise ValidationError({"assignee": _("Only a planned activity can be reassigned.")})
+        if not assignee.is_active:
+            raise ValidationError({"assignee": _("A deactivated user cannot be assigned work.")})
+        values.update(assignee=assignee, **due_for_new_assignee(activity, assignee))
+    return records.record_update(
+        activity, actor=actor, values=values, expected_version=expected_version
+    )
+
+
+def activity_trash(*, actor: User, activity: Activity) -> Activity:
+    access.require_delete(actor, activity)
+    return records.record_trash(activity, actor=actor)
 
 
 def calendar_feed_for(*, user: User) -> CalendarFeed:

@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from sampo.api.auth import BearerToken, Session
 from sampo.api.throttling import PerTokenThrottle
+from sampo.contacts import access
 from sampo.contacts.services import DuplicateError
 from sampo.core.records import StaleEditError
 from sampo.lib.rest.problems import ApiError, field_errors, problem
@@ -76,6 +77,8 @@ def _stale(request: HttpRequest, exc: StaleEditError) -> HttpResponse:
 
 @api.exception_handler(DuplicateError)
 def _duplicate(request: HttpRequest, exc: DuplicateError) -> HttpResponse:
+    # Only the matches the caller may see: a hidden record's name must not leak through here.
+    seen = [m for m in exc.matches if access.visible_pk(request.user, m.record)]  # type: ignore[arg-type]
     matches = [
         {
             "type": m.record._meta.model_name,
@@ -83,9 +86,15 @@ def _duplicate(request: HttpRequest, exc: DuplicateError) -> HttpResponse:
             "name": str(m.record),
             "reason": m.reason,
         }
-        for m in exc.matches
+        for m in seen
     ]
-    return problem(409, _("The record likely exists already"), kind="duplicate", matches=matches)
+    return problem(
+        409,
+        _("A likely duplicate exists"),
+        _("Nothing was saved. Send allow_duplicate: true to save it anyway."),
+        kind="duplicate",
+        matches=matches,
+    )
 
 
 @api.exception_handler(Http404)
@@ -142,11 +151,21 @@ def _crashed(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 def _add_routers() -> None:
+    from sampo.accounts.api import router as users_and_teams
+    from sampo.activities.api import router as activities
     from sampo.contacts.api import router as contacts
+    from sampo.contacts.people_api import router as people
+    from sampo.contacts.register_api import router as register
+    from sampo.core.custom_fields.api import router as custom_fields
     from sampo.sales.api import router as sales
     from sampo.sales.api import setup_router as sales_setup
 
     api.add_router("", contacts)
+    api.add_router("", people)
+    api.add_router("", register)
+    api.add_router("", custom_fields)
+    api.add_router("", activities)
+    api.add_router("", users_and_teams)
     api.add_router("", sales)
     api.add_router("", sales_setup)
 

@@ -30,6 +30,12 @@ def visible(user: User, model: type[Record]) -> Q:
     return rights.rows_q(user, _key(model), rights.Action.READ)
 
 
+def visible_pk(user: User, record: Record) -> bool:
+    """Whether the user may read this record (a query: for a few records, not for lists)."""
+    model = type(record)
+    return model.objects.filter(visible(user, model), pk=record.pk).exists()
+
+
 def reads_all(user: User, model: type[Record]) -> bool:
     return rights.scope(user, _key(model), rights.Action.READ) == rights.Scope.ALL
 

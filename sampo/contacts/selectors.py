@@ -176,18 +176,28 @@ def person_rows(
     search: str = "",
     owner: int | None = None,
     tag: int | None = None,
+    organization: int | None = None,
+    city: str = "",
     custom: list[custom_filters.FieldFilter] | None = None,
     sort: str = "name",
+    trashed_too: bool = False,
 ) -> QuerySet[Person]:
     """The people a list shows with its filters, unpaged, each with `current_memberships`
-    (primary first) in organizations that are not in the trash."""
-    rows = Person.objects.filter(access.visible(user, Person)).select_related("owner")
+    (primary first) in organizations that are not in the trash. `organization`: people with
+    a current membership in it; `trashed_too` as in `organization_rows`."""
+    manager = Person.all_objects if trashed_too else Person.objects
+    rows = manager.filter(access.visible(user, Person)).select_related("owner")
     if search:
         rows = rows.filter(_text_filter(Person, search))
     if owner:
         rows = rows.filter(owner_id=owner)
     if tag:
         rows = rows.filter(tags=tag)
+    if organization:
+        members = Membership.objects.filter(organization_id=organization, end_date__isnull=True)
+        rows = rows.filter(pk__in=members.values("person_id"))
+    if city:
+        rows = rows.filter(city__iexact=city.strip())
     rows = custom_filters.apply(rows, custom)
     current = Membership.objects.filter(
         end_date__isnull=True, organization__deleted_at__isnull=True

@@ -335,6 +335,27 @@ def membership_end(*, actor: User, membership: Membership, end_date: datetime.da
     return membership
 
 
+def membership_set_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    """The person's role in the organization changed (a new title in the same place)."""
+    access.require_edit(actor, membership.person)
+    role = role.strip()
+    if role == membership.role:
+        return membership
+    with transaction.atomic():
+        old = _membership_change(membership, joined=False)[0]
+        membership.role = role
+        membership.full_clean()
+        membership.save(update_fields=["role"])
+        new = _membership_change(membership, joined=True)[0]
+        history.record_event(
+            membership.person,
+            actor=actor,
+            event="membership_role_changed",
+            changes=[{**new, "old": old["old"], "old_label": old["old_label"]}],
+        )
+    return membership
+
+
 # --- Admin: relationship types ----------------------------------------------------------------
 
 

@@ -32,6 +32,9 @@ class ApiClient:
     def patch(self, path: str, body: Any, **headers: str) -> Any:
         return self._call("patch", path, body, **headers)
 
+    def put(self, path: str, body: Any, **headers: str) -> Any:
+        return self._call("put", path, body, **headers)
+
     def delete(self, path: str, **headers: str) -> Any:
         return self._call("delete", path, **headers)
 
