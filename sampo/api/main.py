@@ -17,13 +17,22 @@ from ninja.errors import ValidationError as SchemaValidationError
 
 from sampo.api.auth import BearerToken, Session
 from sampo.api.throttling import PerTokenThrottle
+from sampo.contacts.services import DuplicateError
 from sampo.core.records import StaleEditError
-from sampo.lib.rest.problems import ApiError, field_errors, problem
+from sampo.lib.rest.problems import ApiError, document_problems, field_errors, problem
 from sampo.lib.rest.versions import etag
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class SampoApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        # Every operation's problem responses (400/401/403/404/409/412/422/429) are declared
+        # here once, so each app's router lists only its successes.
+        return document_problems(super().get_openapi_schema(**kwargs))
+
+
+api = SampoApi(
     title="Sampo CRM API",
     version="1",
     urls_namespace="api-1",
@@ -70,6 +79,20 @@ def _stale(request: HttpRequest, exc: StaleEditError) -> HttpResponse:
         kind="stale-version",
         current_version=exc.current_version,
         headers={"ETag": etag(exc.current_version)},
+    )
+
+
+@api.exception_handler(DuplicateError)
+def _duplicate(request: HttpRequest, exc: DuplicateError) -> HttpResponse:
+    return problem(
+        409,
+        _("A likely duplicate exists"),
+        _("Nothing was saved. Send allow_duplicate: true to save it anyway."),
+        kind="duplicate",
+        duplicates=[
+            {"id": match.record.pk, "name": str(match.record), "reason": match.reason}
+            for match in exc.matches
+        ],
     )
 
 
