@@ -8,6 +8,7 @@ import pytest
 from sampo.api.main import api
 from sampo.contacts.models import Organization
 from sampo.lib.rest.problems import PROBLEM_STATUSES
+from sampo.lib.rest.schemas import Input
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +66,26 @@ def test_updated_since_takes_only_iso_8601(admin, api_as):
         api_client.get("/organizations", {"updated_since": "2026-01-01T00:00:00Z"}).status_code
         == 200
     )
+
+
+def _body_schemas() -> list[tuple[str, type]]:
+    found = []
+    for _prefix, router in api._routers:
+        for path, view in router.path_operations.items():
+            for operation in view.operations:
+                for model in operation.models:
+                    if getattr(model, "__ninja_param_source__", "") != "body":
+                        continue
+                    found += [
+                        (f"{operation.methods} {path} {name}", field.annotation)
+                        for name, field in model.model_fields.items()
+                    ]
+    return found
+
+
+def test_every_request_body_is_read_strictly():
+    """Bodies derive from sampo.lib.rest.schemas.Input; otherwise ninja takes a list for an
+    object and `false` for an id, which the contract tests report as accepted bad input."""
+    assert _body_schemas()
+    loose = [where for where, schema in _body_schemas() if not issubclass(schema, Input)]
+    assert loose == [], "derive these body schemas from sampo.lib.rest.schemas.Input"
