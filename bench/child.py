@@ -268,6 +268,26 @@ def profile(paths: list[str], email: str) -> dict[str, Any]:
     return found
 
 
+def api_client(email: str) -> dict[str, Any]:
+    """A write token for the API scenarios (as `sampo token create` makes one), and what they
+    aim at: the stage with the most opportunities."""
+    _setup()
+    from django.db.models import Count
+
+    from sampo.accounts.api_tokens import api_token_create
+    from sampo.accounts.models import User
+    from sampo.sales.models import Opportunity
+
+    user = User.objects.get(email=email)
+    issued = api_token_create(actor=user, user=user, name="benchmark", scope="write")
+    stage = Opportunity.objects.values("stage_id").annotate(n=Count("id")).order_by("-n").first()
+    return {
+        "secret": issued.secret,
+        "busiest_stage": stage["stage_id"] if stage else None,
+        "busiest_stage_count": stage["n"] if stage else 0,
+    }
+
+
 def main(argv: list[str]) -> None:
     command, *args = argv
     if command == "generate":
@@ -276,6 +296,8 @@ def main(argv: list[str]) -> None:
         result = import_file(args[0], args[1], args[2])
     elif command == "profile":
         result = profile(args[1:], args[0])
+    elif command == "api-client":
+        result = api_client(args[0])
     elif command == "inprocess":
         result = inprocess(int(args[0]))
     else:

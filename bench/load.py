@@ -1,5 +1,6 @@
-"""Concurrent load from a process of its own: `python -m bench.load PORT COOKIES SECONDS
-CLIENTS PATH...`. Each client is a thread with one keep-alive connection sending one request
+"""Concurrent load from a process of its own: `python -m bench.load PORT AUTH SECONDS
+CLIENTS PATH...`, AUTH being the session's cookies as JSON, or `{"headers": {...}}` for an API
+token. Each client is a thread with one keep-alive connection sending one request
 after another for the given time (bounded: it stops by itself). Prints JSON: requests per
 second, latencies and errors. Only ever aims at 127.0.0.1."""
 
@@ -14,7 +15,12 @@ from bench.web import Client
 
 
 def run(
-    port: int, cookies: dict[str, str], seconds: float, clients: int, paths: list[str]
+    port: int,
+    cookies: dict[str, str],
+    seconds: float,
+    clients: int,
+    paths: list[str],
+    headers: dict[str, str] | None = None,
 ) -> dict[str, object]:
     stop_at = time.monotonic() + seconds
     timings: list[float] = []
@@ -27,7 +33,7 @@ def run(
         bad: list[int] = []
         i = number
         while time.monotonic() < stop_at:
-            status, _, ms = client.get(paths[i % len(paths)])
+            status, _, ms = client.get(paths[i % len(paths)], headers)
             i += 1
             (mine if status == 200 else bad).append(ms if status == 200 else status)  # type: ignore[arg-type]
         with lock:
@@ -51,5 +57,7 @@ def run(
 
 
 if __name__ == "__main__":
-    port, cookie_json, seconds, clients, *paths = sys.argv[1:]
-    print(json.dumps(run(int(port), json.loads(cookie_json), float(seconds), int(clients), paths)))
+    port, auth_json, seconds, clients, *paths = sys.argv[1:]
+    auth = json.loads(auth_json)
+    headers = auth.pop("headers", None)
+    print(json.dumps(run(int(port), auth, float(seconds), int(clients), paths, headers)))

@@ -131,8 +131,8 @@ class Client:
             self.connection = None
         return response.status, content, elapsed
 
-    def get(self, path: str) -> tuple[int, bytes, float]:
-        return self.request("GET", path)
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, float]:
+        return self.request("GET", path, headers=headers)
 
     def post(
         self, path: str, data: dict[str, str], headers: dict[str, str] | None = None

@@ -20,12 +20,20 @@ from sampo.api.throttling import PerTokenThrottle
 from sampo.contacts import access
 from sampo.contacts.services import DuplicateError
 from sampo.core.records import StaleEditError
-from sampo.lib.rest.problems import ApiError, field_errors, problem
+from sampo.lib.rest.problems import ApiError, document_problems, field_errors, problem
 from sampo.lib.rest.versions import etag
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+
+class SampoApi(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        # Every operation's problem responses (400/401/403/404/409/412/422/429) are declared
+        # here once, so each app's router lists only its successes.
+        return document_problems(super().get_openapi_schema(**kwargs))
+
+
+api = SampoApi(
     title="Sampo CRM API",
     version="1",
     urls_namespace="api-1",

@@ -39,12 +39,19 @@ def represent(instance: models.Model) -> dict[str, Any]:
 
 
 def _register_builtin() -> None:
+    from sampo.activities.api import activity_out
+    from sampo.activities.models import Activity
     from sampo.contacts.api import organization_out
-    from sampo.contacts.models import Organization
+    from sampo.contacts.models import Membership, Organization, Person
+    from sampo.contacts.people_api import person_out
+    from sampo.contacts.register_api import membership_out
     from sampo.sales.api import opportunity_out
     from sampo.sales.models import Opportunity
 
     register_representation(Organization, organization_out)
+    register_representation(Person, person_out)
+    register_representation(Membership, membership_out)
+    register_representation(Activity, activity_out)
     register_representation(Opportunity, opportunity_out)
 
 

@@ -26,6 +26,7 @@ from sampo.core.custom_fields.services import custom_values_apply
 from sampo.core.records import StaleEditError
 from sampo.lib.rest import paging, upsert
 from sampo.lib.rest.problems import ApiError
+from sampo.lib.rest.schemas import Input, IsoDateTime
 from sampo.lib.rest.versions import etag, expected_version
 
 router = Router(tags=["organizations"])
@@ -44,13 +45,13 @@ CERTAIN_MATCHES = frozenset({"business_id", "email"})
 # --- Schemas -------------------------------------------------------------------------------
 
 
-class ContactDetailSchema(Schema):
+class ContactDetailSchema(Input):
     kind: Literal["email", "phone"]
     value: str = Field(max_length=254)
     label: Literal["work", "home", "mobile", "billing", "other"] = "other"
 
 
-class OrganizationFields(Schema):
+class OrganizationFields(Input):
     """What a client may write; every field optional here, `name` required on create."""
 
     name: str | None = Field(None, max_length=200)
@@ -140,7 +141,7 @@ class OrganizationFilters(Schema):
     industry: str = Field(
         "", max_length=8, description="Industry code; a section includes its divisions"
     )
-    updated_since: datetime.datetime | None = Field(
+    updated_since: IsoDateTime | None = Field(
         None, description="Only records changed at or after this time, trashed ones included"
     )
     sort: str = Field(
@@ -158,7 +159,7 @@ class BulkOrganization(OrganizationFields):
     )
 
 
-class OrganizationBulk(Schema):
+class OrganizationBulk(Input):
     source: str = Field(
         ..., min_length=1, max_length=100, description="Your system's name, e.g. erp"
     )

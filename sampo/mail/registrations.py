@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sampo.activities import entry_links
 from sampo.contacts import panels
-from sampo.core import navigation, schedules, trash
+from sampo.core import audit, navigation, schedules, trash
 from sampo.mail import access, selectors
 from sampo.mail.models import EmailTemplate
 
@@ -54,3 +54,7 @@ if settings.IMAP_HOST:
     schedules.register(
         name="sampo:mail-fetch", func="sampo.mail.tasks.fetch_mailbox", cron="*/2 * * * *"
     )
+
+audit.register_action(
+    "email_received_by_integration", _("An integration posted an email with a personal API token")
+)

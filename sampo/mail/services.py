@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from sampo.accounts.access import require_admin
-from sampo.accounts.models import Role, User
+from sampo.accounts.models import ApiToken, Role, User
 from sampo.activities import services as activities
 from sampo.activities.access import can_log
 from sampo.activities.models import ActivityType
@@ -29,6 +29,7 @@ from sampo.contacts import selectors as contact_selectors
 from sampo.contacts import services as contacts
 from sampo.contacts.models import Organization, Person
 from sampo.core import records
+from sampo.core.audit import audit_record
 from sampo.mail import access, attachments, merge_fields, sending
 from sampo.mail.models import (
     Attachment,
@@ -378,9 +379,11 @@ def _store(parsed: ParsedMessage, saved_files: list[str]) -> Message:
     return _put_on_timeline(message, people=people, actor=None)
 
 
-def email_receive(*, raw_bytes: bytes) -> Received:
+def email_receive(*, raw_bytes: bytes, received_by: ApiToken | None = None) -> Received:
     """Store a raw RFC 822 message once (by Message-ID, or by its bytes when it has none),
-    matched to people by address and threaded; from IMAP and from the HTTP endpoint."""
+    matched to people by address and threaded; from IMAP and from the HTTP endpoint.
+    `received_by`: the personal API token of a user's integration that posted it (audited);
+    None for the mailbox poller and the shared inbound token."""
     limit = settings.MAIL_MAX_MESSAGE_BYTES
     if len(raw_bytes) > limit:
         raise MessageTooLargeError(_("The message is larger than the limit."))
@@ -392,6 +395,13 @@ def email_receive(*, raw_bytes: bytes) -> Received:
     try:
         with transaction.atomic():
             message = _store(parsed, saved_files)
+            if received_by is not None:
+                audit_record(
+                    "email_received_by_integration",
+                    actor=received_by.user,
+                    target=message,
+                    details={"token": received_by.name, "prefix": received_by.prefix},
+                )
     except IntegrityError:
         # Fetched by two workers at once: the other one stored it first.
         for name in saved_files:

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from sampo.accounts.api_tokens import api_token_authenticate
+from sampo.accounts.models import ApiToken
 from sampo.contacts import selectors as contacts_selectors
 from sampo.contacts.access import access_person
 from sampo.contacts.services import DuplicateError
@@ -227,17 +229,31 @@ def _bearer_token_ok(request: HttpRequest) -> bool:
     )
 
 
+def _personal_token(request: HttpRequest) -> ApiToken | None:
+    scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return api_token_authenticate(secret.strip())
+
+
 @csrf_exempt  # machines post here with a bearer token, not a browser session with a cookie
 @login_not_required
 @require_POST
 def inbound(request: HttpRequest) -> HttpResponse:
-    """A raw RFC 822 message as the request body (Content-Type: message/rfc822)."""
-    if not settings.MAIL_INBOUND_TOKEN:
-        raise Http404
-    if not _bearer_token_ok(request):
-        return JsonResponse(
-            {"error": "authentication required"}, status=401, headers={"WWW-Authenticate": "Bearer"}
-        )
+    """A raw RFC 822 message as the request body (Content-Type: message/rfc822), posted with
+    the shared inbound token from the settings or a user's personal API token (write scope)."""
+    personal = _personal_token(request)
+    if personal is None:
+        if not settings.MAIL_INBOUND_TOKEN:
+            raise Http404
+        if not _bearer_token_ok(request):
+            return JsonResponse(
+                {"error": "authentication required"},
+                status=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+    elif not personal.may_write:
+        return JsonResponse({"error": "this token may only read"}, status=403)
     limit = settings.MAIL_MAX_MESSAGE_BYTES
     declared = request.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -248,7 +264,7 @@ def inbound(request: HttpRequest) -> HttpResponse:
     if not raw.strip():
         return JsonResponse({"error": "empty message"}, status=400)
     try:
-        received = services.email_receive(raw_bytes=raw)
+        received = services.email_receive(raw_bytes=raw, received_by=personal)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
     message = received.message

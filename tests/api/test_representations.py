@@ -18,5 +18,10 @@ def test_a_payload_is_the_record_as_the_api_reads_it(admin, api_as):
         actor=admin, values={"title": "Kevään toimitus", "organization": organization}
     )
 
+    person = contacts.person_create(
+        actor=admin, values={"first_name": "Anna", "last_name": "Kallio"}
+    )
+
     assert represent(organization) == api.get(f"/organizations/{organization.pk}").json()
+    assert represent(person) == api.get(f"/people/{person.pk}").json()
     assert represent(deal) == api.get(f"/opportunities/{deal.pk}").json()

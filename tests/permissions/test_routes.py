@@ -225,6 +225,7 @@ ROUTES = {
     "api-1:api-root": PUBLIC,  # redirects to the docs page
     "api-1:openapi-json": PUBLIC,  # the API's contract, for integrators' tools
     "api-1:openapi-view": PUBLIC,
+    "api_not_found": PUBLIC,  # a problem document for a path under /api/v1/ that names nothing
     "api-1:organization_list": API,
     "api-1:organization_create": API,
     "api-1:organization_read": API,

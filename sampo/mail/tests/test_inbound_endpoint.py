@@ -92,3 +92,51 @@ def test_other_mail_pages_still_need_a_login_and_csrf(machine, token, customer, 
     assert "/login/" in page["Location"]
     machine.force_login(seller)
     assert machine.post(f"/mail/messages/{message_id}/retry/").status_code == 403
+
+
+# --- A user's personal API token --------------------------------------------------------------
+
+
+def _personal(user, scope):
+    from sampo.accounts.api_tokens import api_token_create
+
+    return api_token_create(actor=user, user=user, name="mail bridge", scope=scope).secret
+
+
+def test_it_takes_a_users_write_token_and_audits_who_posted(machine, settings, customer, seller):
+    from sampo.core.models import AuditEvent
+
+    settings.MAIL_INBOUND_TOKEN = ""  # the shared token is not needed for a personal one
+
+    response = post(machine, samples.simple(), token=_personal(seller, "write"))
+
+    assert response.status_code == 201
+    message = Message.objects.get(pk=response.json()["id"])
+    event = AuditEvent.objects.get(action="email_received_by_integration")
+    assert event.actor_id == seller.pk
+    assert event.details["token"] == "mail bridge"
+    assert event.target_id == str(message.pk)
+
+
+def test_it_still_takes_the_shared_token_beside_personal_ones(machine, token, customer, seller):
+    _personal(seller, "write")
+
+    assert post(machine, samples.simple()).status_code == 201
+
+
+def test_it_refuses_a_read_token_a_revoked_one_and_a_deactivated_users(
+    machine, settings, customer, seller
+):
+    from sampo.accounts.api_tokens import api_token_revoke
+    from sampo.accounts.models import ApiToken
+
+    settings.MAIL_INBOUND_TOKEN = TOKEN
+    assert post(machine, samples.simple(), token=_personal(seller, "read")).status_code == 403
+    revoked = _personal(seller, "write")
+    api_token_revoke(actor=seller, token=ApiToken.objects.get(prefix=revoked[:12]))
+    assert post(machine, samples.simple(), token=revoked).status_code == 401
+    leaver = _personal(seller, "write")
+    seller.is_active = False
+    seller.save(update_fields=["is_active"])
+    assert post(machine, samples.simple(), token=leaver).status_code == 401
+    assert Message.objects.count() == 0
