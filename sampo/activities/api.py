@@ -22,6 +22,7 @@ from sampo.contacts.models import Organization, Person
 from sampo.core.records import StaleEditError
 from sampo.lib.rest import paging
 from sampo.lib.rest.problems import ApiError
+from sampo.lib.rest.schemas import Input, IsoDate, IsoDateTime, IsoTime, QueryInput
 from sampo.lib.rest.versions import etag, expected_version
 
 router = Router(tags=["activities"])
@@ -74,16 +75,16 @@ class ActivityPage(Schema):
     )
 
 
-class ActivityFilters(Schema):
+class ActivityFilters(QueryInput):
     organization_id: int | None = None
     person_id: int | None = None
     regarding: str = Field("", max_length=80, description=REGARDING_HELP)
     type: str = Field("", max_length=40, description="Activity type code")
     status: Literal["planned", "done", "cancelled"] | None = None
     assignee_id: int | None = None
-    due_from: datetime.date | None = Field(None, description="Day on or after (its own date)")
-    due_to: datetime.date | None = Field(None, description="Day on or before")
-    updated_since: datetime.datetime | None = Field(
+    due_from: IsoDate | None = Field(None, description="Day on or after (its own date)")
+    due_to: IsoDate | None = Field(None, description="Day on or before")
+    updated_since: IsoDateTime | None = Field(
         None, description="Only activities changed at or after this time, trashed ones included"
     )
     sort: str = Field(
@@ -93,7 +94,7 @@ class ActivityFilters(Schema):
     limit: int = Field(paging.DEFAULT_LIMIT, ge=1, le=paging.MAX_LIMIT)
 
 
-class ActivityChange(Schema):
+class ActivityChange(Input):
     type: str | None = Field(None, max_length=40, description="Activity type code")
     subject: str | None = Field(None, min_length=1, max_length=200)
     body: str | None = Field(None, max_length=20000)
@@ -104,19 +105,21 @@ class ActivityChange(Schema):
     assignee_id: int | None = Field(None, description="Planned activities only")
 
 
-class ActivityCreate(Schema):
+class ActivityCreate(Input):
     status: Literal["done", "planned"] = Field(
         "done", description="done: log what happened; planned: schedule a follow-up"
     )
     type: str = Field(..., max_length=40, description="Activity type code")
     subject: str = Field(..., min_length=1, max_length=200)
     body: str = Field("", max_length=20000)
-    when: datetime.datetime | None = Field(
-        None, description="done: when it happened (default now; never in the future)"
+    when: IsoDateTime | None = Field(
+        None, strict=False, description="done: when it happened (default now; never in the future)"
     )
-    due_date: datetime.date | None = Field(None, description="planned: the day it is due")
-    due_time: datetime.time | None = Field(
-        None, description="planned: the time (in the assignee's time zone); none for all day"
+    due_date: IsoDate | None = Field(None, strict=False, description="planned: the day it is due")
+    due_time: IsoTime | None = Field(
+        None,
+        strict=False,
+        description="planned: the time (in the assignee's time zone); none for all day",
     )
     assignee_id: int | None = Field(None, description="planned: who does it (default you)")
     duration_minutes: int | None = Field(None, ge=0, le=100_000)
@@ -126,13 +129,13 @@ class ActivityCreate(Schema):
     regarding: str = Field("", max_length=80, description=REGARDING_HELP)
 
 
-class ActivityComplete(Schema):
+class ActivityComplete(Input):
     outcome: str = Field("", max_length=200)
 
 
-class ActivityReschedule(Schema):
-    due_date: datetime.date
-    due_time: datetime.time | None = None
+class ActivityReschedule(Input):
+    due_date: IsoDate = Field(..., strict=False)
+    due_time: IsoTime | None = Field(None, strict=False)
 
 
 class ActivityTypeOut(Schema):

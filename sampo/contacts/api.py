@@ -26,7 +26,7 @@ from sampo.core.custom_fields.services import custom_values_apply
 from sampo.core.records import StaleEditError
 from sampo.lib.rest import paging, upsert
 from sampo.lib.rest.problems import ApiError
-from sampo.lib.rest.schemas import Input, IsoDateTime
+from sampo.lib.rest.schemas import Input, IsoDateTime, QueryInput
 from sampo.lib.rest.versions import etag, expected_version
 
 router = Router(tags=["organizations"])
@@ -130,7 +130,7 @@ class OrganizationPage(Schema):
     )
 
 
-class OrganizationFilters(Schema):
+class OrganizationFilters(QueryInput):
     search: str = Field(
         "", max_length=200, description="Name fragment, email, phone or business ID"
     )

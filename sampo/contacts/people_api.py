@@ -21,6 +21,7 @@ from sampo.contacts.models import Membership, Organization, Person, PersonContac
 from sampo.core.custom_fields.services import custom_values_apply
 from sampo.core.records import StaleEditError
 from sampo.lib.rest import paging, upsert
+from sampo.lib.rest.schemas import Input, IsoDateTime, QueryInput
 from sampo.lib.rest.versions import etag, expected_version
 
 router = Router(tags=["people"])
@@ -36,7 +37,7 @@ PERSON_SORTS = {
 # --- Schemas -------------------------------------------------------------------------------
 
 
-class PersonFields(Schema):
+class PersonFields(Input):
     """What a client may write; every field optional here, `last_name` required on create."""
 
     first_name: str | None = Field(None, max_length=100)
@@ -113,7 +114,7 @@ class PersonPage(Schema):
     )
 
 
-class PersonFilters(Schema):
+class PersonFilters(QueryInput):
     search: str = Field("", max_length=200, description="Name fragment, email or phone")
     owner_id: int | None = None
     organization_id: int | None = Field(
@@ -121,7 +122,7 @@ class PersonFilters(Schema):
     )
     tag: str = Field("", max_length=60, description="Tag name")
     city: str = Field("", max_length=100)
-    updated_since: datetime.datetime | None = Field(
+    updated_since: IsoDateTime | None = Field(
         None, description="Only records changed at or after this time, trashed ones included"
     )
     sort: str = Field(
@@ -137,7 +138,7 @@ class BulkPerson(PersonFields):
     )
 
 
-class PersonBulk(Schema):
+class PersonBulk(Input):
     source: str = Field(
         ..., min_length=1, max_length=100, description="Your system's name, e.g. erp"
     )

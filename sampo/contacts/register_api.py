@@ -15,6 +15,7 @@ from ninja import Field, Router, Schema, Status
 from sampo.accounts.models import User
 from sampo.contacts import access, services
 from sampo.contacts.models import KeyFigure, Membership, Organization, Person, Tag
+from sampo.lib.rest.schemas import Input, IsoDate
 
 router = Router(tags=["memberships, key figures, tags"])
 
@@ -33,18 +34,20 @@ class MembershipOut(Schema):
     is_current: bool
 
 
-class MembershipCreate(Schema):
+class MembershipCreate(Input):
     person_id: int
     organization_id: int
     role: str = Field("", max_length=150)
     is_primary: bool = Field(False, description="Makes this the person's primary organization")
-    start_date: datetime.date | None = None
+    start_date: IsoDate | None = Field(None, strict=False)
 
 
-class MembershipChange(Schema):
+class MembershipChange(Input):
     role: str | None = Field(None, max_length=150)
-    end_date: datetime.date | None = Field(
-        None, description="The person left the organization on this day (ends the membership)"
+    end_date: IsoDate | None = Field(
+        None,
+        strict=False,
+        description="The person left the organization on this day (ends the membership)",
     )
 
 
@@ -152,9 +155,9 @@ def membership_update(request: HttpRequest, pk: int, payload: MembershipChange) 
 # --- Key figures ---------------------------------------------------------------------------
 
 
-class KeyFigureValues(Schema):
-    revenue: Decimal | None = Field(None, max_digits=16, decimal_places=2)
-    operating_profit: Decimal | None = Field(None, max_digits=16, decimal_places=2)
+class KeyFigureValues(Input):
+    revenue: Decimal | None = Field(None, max_digits=16, decimal_places=2, strict=False)
+    operating_profit: Decimal | None = Field(None, max_digits=16, decimal_places=2, strict=False)
     employees: int | None = Field(None, ge=0, le=10_000_000)
     currency: str = Field("", max_length=3, description="ISO 4217 code; default EUR")
 
@@ -251,7 +254,7 @@ class TagOut(Schema):
     name: str
 
 
-class TagWrite(Schema):
+class TagWrite(Input):
     name: str = Field(..., min_length=1, max_length=60)
 
 

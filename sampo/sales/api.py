@@ -14,7 +14,6 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import field_validator
 
 from sampo.accounts.models import Team, User
 from sampo.contacts import access as contacts_access
@@ -23,6 +22,7 @@ from sampo.contacts.models import Organization, Person, Tag
 from sampo.core.records import StaleEditError
 from sampo.lib.rest import paging, upsert
 from sampo.lib.rest.problems import ApiError
+from sampo.lib.rest.schemas import Input, IsoDate, IsoDateTime, QueryInput
 from sampo.lib.rest.versions import etag, expected_version
 from sampo.sales import access, selectors, services
 from sampo.sales.models import (
@@ -49,32 +49,17 @@ OPPORTUNITY_SORTS = {
 DEFAULT_SORT = "-created_at"
 # Ids are 64-bit: a bigger number is refused by the schema (422), not by the database (500).
 MAX_ID = 2**63 - 1
-Money = Field(None, max_digits=16, decimal_places=2, ge=0, description="A decimal, e.g. 12500.50")
+Money = Field(
+    None,
+    max_digits=16,
+    decimal_places=2,
+    ge=0,
+    strict=False,
+    description="A decimal, e.g. 12500.50",
+)
 
 
 # --- Schemas -------------------------------------------------------------------------------
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(item) for item in value.values())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(item) for item in value)
-    return False
-
-
-class Input(Schema):
-    """What a client sends: text with a NUL character is refused here (422), as a form field
-    refuses it, since PostgreSQL cannot store or compare it."""
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if _has_nul(value):
-            raise ValueError(_("Null characters are not allowed."))
-        return value
 
 
 class OpportunityFields(Input):
@@ -94,7 +79,7 @@ class OpportunityFields(Input):
     probability: int | None = Field(
         None, ge=0, le=100, description="Percent; null goes back to the stage's default"
     )
-    expected_close_date: datetime.date | None = None
+    expected_close_date: IsoDate | None = Field(None, strict=False)
     priority: int | None = Field(None, ge=0, le=3, description="0 none, 1 low, 2 medium, 3 high")
     tags: list[str] | None = Field(None, description="Tag names; tags must exist")
     source: str | None = Field(None, max_length=40, description="Lead source code")
@@ -166,7 +151,7 @@ class OpportunityPage(Schema):
     )
 
 
-class OpportunityFilters(Input):
+class OpportunityFilters(QueryInput):
     search: str = Field("", max_length=200, description="Title fragment")
     kind: Literal["lead", "opportunity"] | None = None
     status: Literal["open", "won", "lost", "postponed"] | None = None
@@ -176,11 +161,11 @@ class OpportunityFilters(Input):
     team_id: int | None = Field(None, ge=1, le=MAX_ID)
     organization_id: int | None = Field(None, ge=1, le=MAX_ID)
     person_id: int | None = Field(None, ge=1, le=MAX_ID)
-    close_date_from: datetime.date | None = None
-    close_date_to: datetime.date | None = None
+    close_date_from: IsoDate | None = None
+    close_date_to: IsoDate | None = None
     priority: int | None = Field(None, ge=0, le=3)
     tag: str = Field("", max_length=60, description="Tag name")
-    updated_since: datetime.datetime | None = Field(
+    updated_since: IsoDateTime | None = Field(
         None, description="Only records changed at or after this time, trashed ones included"
     )
     sort: str = Field(
@@ -204,7 +189,7 @@ class LoseIn(Input):
 
 
 class PostponeIn(Input):
-    until: datetime.date = Field(..., description="A future day: it comes back open then")
+    until: IsoDate = Field(..., strict=False, description="A future day: it comes back open then")
     note: str = Field("", max_length=5000, description="Note for the planned follow-up")
 
 

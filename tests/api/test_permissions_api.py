@@ -61,9 +61,21 @@ API_CASES = [
         {"city": "Tampere"},
     ),
     ApiCase(
-        "sales.opportunity", "/opportunities", Opportunity, _opportunity, {"title": "Uusi"}, {}
+        "sales.opportunity",
+        "/opportunities",
+        Opportunity,
+        _opportunity,
+        {"title": "Uusi"},
+        {"title": "Muutettu"},
     ),
-    ApiCase("activities.activity", "/activities", Activity, _activity, {"subject": "Uusi"}, {}),
+    ApiCase(
+        "activities.activity",
+        "/activities",
+        Activity,
+        _activity,
+        {"type": "call", "subject": "Uusi"},
+        {"subject": "Muutettu"},
+    ),
 ]
 
 

@@ -31,7 +31,7 @@ def test_a_likely_duplicate_is_a_409_naming_it_and_saves_nothing(admin, api_as):
 
     assert second.status_code == 409
     assert second["Content-Type"] == "application/problem+json"
-    assert second.json()["duplicates"][0]["id"] == first.json()["id"]
+    assert second.json()["matches"][0]["id"] == first.json()["id"]
     assert Organization.objects.count() == 1
 
 
