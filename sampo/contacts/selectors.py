@@ -11,10 +11,18 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import translation
 
 from sampo.accounts.models import User
 from sampo.contacts import access, contact_details
-from sampo.contacts.models import KeyFigure, Membership, Organization, Person, PersonContactDetail
+from sampo.contacts.models import (
+    Industry,
+    KeyFigure,
+    Membership,
+    Organization,
+    Person,
+    PersonContactDetail,
+)
 from sampo.core import custom_fields
 from sampo.core import search as global_search
 from sampo.core.custom_fields import filters as custom_filters
@@ -149,7 +157,14 @@ def _figures_in(ranges: FigureRanges) -> Exists:
 
 
 def organization_list(*, user: User, page: int = 1, **filters: Any) -> Page:
-    return _page(organization_rows(user=user, **filters), page)
+    """A page of organizations, each with `relationship_list` and `tag_list` (plain lists: a
+    many-to-many manager per row and cell cost more than the rest of the page)."""
+    rows = organization_rows(user=user, **filters).prefetch_related(None)
+    rows = rows.prefetch_related(
+        Prefetch("relationship_types", to_attr="relationship_list"),
+        Prefetch("tags", to_attr="tag_list"),
+    )
+    return _page(rows, page)
 
 
 def person_rows(
@@ -171,17 +186,31 @@ def person_rows(
     if tag:
         rows = rows.filter(tags=tag)
     rows = custom_filters.apply(rows, custom)
-    current = Membership.objects.filter(
-        end_date__isnull=True, organization__deleted_at__isnull=True
-    ).select_related("organization")
-    rows = rows.prefetch_related(
-        "tags", Prefetch("memberships", queryset=current, to_attr="current_memberships")
-    )
+    rows = rows.prefetch_related("tags", _current_memberships())
     return rows.order_by(*PERSON_SORTS.get(sort, PERSON_SORTS["name"]))
 
 
+def _current_memberships() -> Prefetch:
+    current = Membership.objects.filter(
+        end_date__isnull=True, organization__deleted_at__isnull=True
+    ).select_related("organization")
+    return Prefetch("memberships", queryset=current, to_attr="current_memberships")
+
+
 def person_list(*, user: User, page: int = 1, **filters: Any) -> Page:
-    return _page(person_rows(user=user, **filters), page)
+    """A page of people, each with `current_memberships` and `tag_list` (a plain list)."""
+    rows = person_rows(user=user, **filters).prefetch_related(None)
+    rows = rows.prefetch_related(Prefetch("tags", to_attr="tag_list"), _current_memberships())
+    return _page(rows, page)
+
+
+def industry_choices() -> list[tuple[int, str]]:
+    """The industry filter's menu: (pk, "code name") in the reader's language, as
+    `str(industry)` reads, without a record per industry (a hundred on every list page)."""
+    language = (translation.get_language() or "en")[:2]
+    column = f"name_{language}" if language in ("fi", "hu") else "name_en"
+    rows = Industry.objects.order_by("code").values_list("id", "code", column, "name_en")
+    return [(pk, f"{code} {name or name_en}") for pk, code, name, name_en in rows]
 
 
 def organization_overview(user: User, organization: Organization) -> dict[str, Any]:
