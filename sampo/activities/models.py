@@ -109,6 +109,10 @@ class Activity(BusinessModel):
             models.Index(
                 fields=["when"], condition=Q(status="planned"), name="activity_planned_when_idx"
             ),
+            # An organization's timeline, its people's part: the activities since the oldest
+            # of the page's own ones, WHERE when >= ? AND EXISTS (a person of the company)
+            # ORDER BY when DESC (selectors._newest_activity_ids).
+            models.Index(fields=["-when", "-id"], name="activity_when_idx"),
             # A record's activities and its next step: WHERE regarding_type_id = ? AND
             # regarding_id = ? AND status = 'planned' ORDER BY when
             models.Index(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import (
     Count,
+    Exists,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -140,13 +142,16 @@ def timeline(
     after = _parse_cursor(cursor)
     entries: list[TimelineEntry] = []
     if type_code != CHANGES:
-        rows = record_activities(record).filter(visible(user))
-        rows = rows.exclude(status=Activity.Status.CANCELLED)
-        if type_code:
-            rows = rows.filter(type__code=type_code)
-        if after:
-            rows = rows.filter(_activities_after(*after))
-        page = list(_with_relations(rows).order_by("-when", "-id")[: limit + 1])
+
+        def narrowed(rows: QuerySet[Activity]) -> QuerySet[Activity]:
+            rows = rows.filter(visible(user)).exclude(status=Activity.Status.CANCELLED)
+            if type_code:
+                rows = rows.filter(type__code=type_code)
+            return rows.filter(_activities_after(*after)) if after else rows
+
+        chosen = _newest_activity_ids(narrowed, record, limit + 1)
+        rows = _with_relations(Activity.objects.filter(pk__in=chosen))
+        page = list(rows.order_by("-when", "-id"))
         with_regarding_links(user, page)
         entries += [TimelineEntry(a.when, activity=a) for a in page]
     if type_code in ("", CHANGES):
@@ -158,6 +163,34 @@ def timeline(
     if len(entries) <= limit:
         return TimelinePage(entries, "")
     return TimelinePage(entries[:limit], entries[limit - 1].cursor)
+
+
+def _newest_activity_ids(
+    narrowed: Callable[[QuerySet[Activity]], QuerySet[Activity]], record: models.Model, count: int
+) -> list[int]:
+    """The ids of the `count` newest activities of the record that pass `narrowed` (the
+    user's visibility, the type, the cursor), newest first by when, then id.
+
+    An organization's rows are its own activities or those of its people. Asked as one
+    query, the OR made both databases read every activity of every person of the company
+    (8,000 for the biggest customer) and sort them for a page of 20. Instead its own newest
+    come from activity_org_timeline_idx; they bound the moment the page can reach back to,
+    and only its people's activities since that moment are read (activity_when_idx): none
+    older can be on the page, since its own already fill it."""
+    newest = ("-when", "-id")
+    if not isinstance(record, Organization):
+        rows = narrowed(record_activities(record)).order_by(*newest)
+        return list(rows.values_list("pk", flat=True)[:count])
+    own_rows = narrowed(Activity.objects.filter(organization=record)).order_by(*newest)
+    own = list(own_rows.values_list("when", "pk")[:count])
+    people = Activity.people.through.objects.filter(
+        activity_id=OuterRef("pk"), person__memberships__organization=record
+    )
+    theirs = narrowed(Activity.objects.filter(Exists(people)))
+    if len(own) == count:
+        theirs = theirs.filter(when__gte=own[-1][0])
+    found = set(own) | set(theirs.order_by(*newest).values_list("when", "pk")[:count])
+    return [pk for _when, pk in sorted(found, reverse=True)[:count]]
 
 
 def _activities_after(when: datetime.datetime, rank: int, pk: int) -> Q:

@@ -173,6 +173,7 @@ def person_rows(
     search: str = "",
     owner: int | None = None,
     tag: int | None = None,
+    organization: int | None = None,
     custom: list[custom_filters.FieldFilter] | None = None,
     sort: str = "name",
 ) -> QuerySet[Person]:
@@ -185,6 +186,11 @@ def person_rows(
         rows = rows.filter(owner_id=owner)
     if tag:
         rows = rows.filter(tags=tag)
+    if organization:
+        # The people of a company (its 360° page links here for all of them): a current
+        # membership, served by membership_org_idx.
+        members = Membership.objects.filter(organization_id=organization, end_date__isnull=True)
+        rows = rows.filter(pk__in=members.values("person_id"))
     rows = custom_filters.apply(rows, custom)
     rows = rows.prefetch_related("tags", _current_memberships())
     return rows.order_by(*PERSON_SORTS.get(sort, PERSON_SORTS["name"]))
@@ -213,6 +219,22 @@ def industry_choices() -> list[tuple[int, str]]:
     return [(pk, f"{code} {name or name_en}") for pk, code, name, name_en in rows]
 
 
+# The 360° page shows the first people of a company (primary contacts first) and links to
+# the people list for the rest: the biggest customers have hundreds, and drawing them all
+# cost more than the rest of the page.
+PEOPLE_SHOWN = 30
+FORMER_PEOPLE_SHOWN = 10
+
+
+def _bounded(key: str, rows: QuerySet[Membership], shown: int) -> dict[str, Any]:
+    """`key` (the first `shown` rows), `key_count` (all of them, counted only when there are
+    more than shown: a count bounded by one organization's memberships) and `key_hidden`
+    (how many are not shown, when positive)."""
+    fetched = list(rows[: shown + 1])
+    count = rows.count() if len(fetched) > shown else len(fetched)
+    return {key: fetched[:shown], f"{key}_count": count, f"{key}_hidden": count - shown}
+
+
 def organization_overview(user: User, organization: Organization) -> dict[str, Any]:
     """Everything the 360° page shows besides what other domains plug in; its people are
     those the user may read."""
@@ -223,9 +245,14 @@ def organization_overview(user: User, organization: Organization) -> dict[str, A
     memberships = memberships.select_related("person").order_by(
         "end_date", "-is_primary", "person__name_folded"
     )
+    current = memberships.filter(end_date__isnull=True)
+    # Those who left most recently first, as only the first few are shown.
+    former = memberships.filter(end_date__isnull=False).order_by(
+        "-end_date", "person__name_folded", "pk"
+    )
     return {
-        "current_people": [m for m in memberships if m.end_date is None],
-        "former_people": [m for m in memberships if m.end_date is not None],
+        **_bounded("current_people", current, PEOPLE_SHOWN),
+        **_bounded("former_people", former, FORMER_PEOPLE_SHOWN),
         "subsidiaries": organization.subsidiaries.all().order_by("name_folded"),
         "key_figures": KeyFigure.objects.filter(organization=organization).order_by("-year")[:5],
         "relationship_types": organization.relationship_types.all(),

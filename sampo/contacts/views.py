@@ -44,13 +44,17 @@ def _int(value: str | None) -> int | None:
 def person_filters(params: QueryDict, kind: str = "person") -> dict[str, Any]:
     """The people list's filters from its query string (also a saved view's or a bulk
     selection's); `kind` names whose custom fields the filters read."""
-    return {
+    filters = {
         "search": params.get("q", "").strip(),
         "owner": _int(params.get("owner")),
         "tag": _int(params.get("tag")),
         "custom": custom_filters.parse(custom_fields.definitions(kind), params),
         "sort": params.get("sort", "name"),
     }
+    # The people of one organization (its 360° page links to them): only when asked for.
+    if kind == "person" and (organization := _int(params.get("organization"))):
+        filters["organization"] = organization
+    return filters
 
 
 def _person_filters(request: AuthedRequest) -> dict[str, Any]:
@@ -120,6 +124,13 @@ def _export_links(request: AuthedRequest, kind: str) -> list[tuple[str, str]]:
     ]
 
 
+def _organization_filter(user: User, pk: int | None) -> Organization | None:
+    """The organization whose people the list shows, if the user may read it."""
+    if not pk:
+        return None
+    return Organization.objects.filter(access.visible(user, Organization), pk=pk).first()
+
+
 def _render_list(
     request: AuthedRequest, kind: str, page: selectors.Page, filters: dict[str, Any]
 ) -> HttpResponse:
@@ -145,6 +156,7 @@ def _render_list(
         + [(c, False) for c in available if c not in columns],
         "columns_url": reverse(f"contacts:{kind}_columns"),
         "can_create": access.can_create(request.user),
+        "organization_filter": _organization_filter(request.user, filters.get("organization")),
         "export_links": _export_links(request, kind),
         **_filter_choices(),
         **toolbar.list_tools(request, LIST_KEYS[kind]),

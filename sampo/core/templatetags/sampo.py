@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from html import escape
 from typing import Any
 
+from babel import Locale
 from babel.numbers import format_currency
 from django import template
 from django.conf import settings
@@ -29,6 +30,8 @@ from sampo.lib.phones import display_phone
 register = template.Library()
 
 BABEL_LOCALES = {"en": "en_GB", "fi": "fi_FI", "hu": "hu_HU"}
+# Parsed once: given a locale's name, babel parses it again for every amount formatted.
+_BABEL_LOCALES = {language: Locale.parse(name) for language, name in BABEL_LOCALES.items()}
 
 
 @register.filter
@@ -40,7 +43,7 @@ def money(amount: Any, currency: str | None = None) -> str:
         value = Decimal(str(amount))
     except InvalidOperation:
         return str(amount)
-    locale = BABEL_LOCALES.get(translation.get_language() or "en", "en_GB")
+    locale = _BABEL_LOCALES.get(translation.get_language() or "en", _BABEL_LOCALES["en"])
     return format_currency(value, currency or settings.DEFAULT_CURRENCY, locale=locale)
 
 
