@@ -163,12 +163,11 @@ def index_ensure(field: CustomField, *, schema_editor: Any = None) -> None:
         return
     # After the admin's transaction and, on PostgreSQL, without locking the table's writes
     # while a large table is read.
-    concurrently = (
-        {"concurrently": True}
-        if connection.vendor == "postgresql" and not connection.in_atomic_block
-        else {}
-    )
-    _execute(index.create_sql(model, _editor(), **concurrently))
+    editor = _editor()
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        _execute(index.create_sql(model, editor, concurrently=True))
+    else:
+        _execute(index.create_sql(model, editor))
 
 
 def index_drop(field: CustomField, *, schema_editor: Any = None) -> None:
