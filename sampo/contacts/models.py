@@ -171,6 +171,8 @@ class Organization(BusinessModel):
             models.Index(fields=["owner", "name_folded"], name="org_owner_name_idx"),
             # Filter by place: WHERE city = ?
             models.Index(Lower("city"), name="org_city_idx"),
+            # The list sorted by the latest changes: ORDER BY updated_at DESC, id DESC LIMIT 51.
+            models.Index(fields=["-updated_at", "-id"], name="org_updated_idx"),
             # The subsidiaries on the 360° page: WHERE parent_id = ? ORDER BY name_folded.
             # Partial, as few organizations have a parent: with every row's parent_id NULL in
             # its statistics, SQLite judged the foreign key's index useless and scanned the
@@ -259,6 +261,8 @@ class Person(BusinessModel):
             models.Index(fields=["phone"], name="person_phone_idx"),
             models.Index(fields=["mobile"], name="person_mobile_idx"),
             models.Index(fields=["owner", "name_folded"], name="person_owner_name_idx"),
+            # The list sorted by the latest changes: ORDER BY updated_at DESC, id DESC LIMIT 51.
+            models.Index(fields=["-updated_at", "-id"], name="person_updated_idx"),
         ]
 
     def __str__(self) -> str:

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Lower
 from django.utils import translation
 
 from sampo.accounts.models import User
@@ -114,10 +115,15 @@ def organization_rows(
     if tag:
         rows = rows.filter(tags=tag)
     if city:
-        rows = rows.filter(city__iexact=city.strip())
+        # Both sides lowered by the database, as org_city_idx holds LOWER(city): `iexact`
+        # compiled to UPPER() or LIKE, which the index does not serve (a scan of the table).
+        rows = rows.alias(city_lower=Lower("city")).filter(city_lower=Lower(Value(city.strip())))
     if industry:
-        # A section (e.g. F Construction) includes its divisions.
-        rows = rows.filter(Q(industry_id=industry) | Q(industry__parent_id=industry))
+        # A section (e.g. F Construction) includes its divisions. The industries are read
+        # first, so the organizations' industry index serves it; an OR across the join to
+        # the industry table read every organization.
+        within = Industry.objects.filter(Q(pk=industry) | Q(parent_id=industry))
+        rows = rows.filter(industry_id__in=list(within.values_list("pk", flat=True)))
     if figures is not None and figures.any():
         rows = rows.filter(_figures_in(figures))
     rows = custom_filters.apply(rows, custom)
