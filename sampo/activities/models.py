@@ -104,7 +104,9 @@ class Activity(BusinessModel):
             # My day: WHERE assignee_id = ? AND status = 'planned' AND day <= ? ORDER BY when
             models.Index(fields=["assignee", "status", "day"], name="activity_my_day_idx"),
             # The API's activity list, keyset-paged: ORDER BY when DESC, id DESC LIMIT ? with
-            # WHERE when < ? OR (when = ? AND id < ?) after the first page
+            # WHERE when < ? OR (when = ? AND id < ?) after the first page; and an
+            # organization's timeline, its people's part: the activities since the oldest of
+            # the page's own ones, WHERE when >= ? ORDER BY when DESC (read backwards).
             models.Index(fields=["when", "id"], name="activity_when_id_idx"),
             # An organization's timeline: WHERE organization_id = ? ORDER BY when DESC
             models.Index(fields=["organization", "-when"], name="activity_org_timeline_idx"),

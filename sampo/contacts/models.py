@@ -176,6 +176,17 @@ class Organization(BusinessModel):
             models.Index(fields=["phone"], name="org_phone_idx"),
             models.Index(fields=["email"], name="org_email_idx"),
             models.Index(fields=["billing_email"], name="org_billing_email_idx"),
+            # The list sorted by the latest changes: ORDER BY updated_at DESC, id DESC LIMIT 51.
+            models.Index(fields=["-updated_at", "-id"], name="org_updated_idx"),
+            # The subsidiaries on the 360° page: WHERE parent_id = ? ORDER BY name_folded.
+            # Partial, as few organizations have a parent: with every row's parent_id NULL in
+            # its statistics, SQLite judged the foreign key's index useless and scanned the
+            # whole name index instead (100 ms at 20,000 organizations).
+            models.Index(
+                fields=["parent", "name_folded"],
+                condition=Q(parent__isnull=False),
+                name="org_subsidiaries_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -255,6 +266,8 @@ class Person(BusinessModel):
             models.Index(fields=["phone"], name="person_phone_idx"),
             models.Index(fields=["mobile"], name="person_mobile_idx"),
             models.Index(fields=["owner", "name_folded"], name="person_owner_name_idx"),
+            # The list sorted by the latest changes: ORDER BY updated_at DESC, id DESC LIMIT 51.
+            models.Index(fields=["-updated_at", "-id"], name="person_updated_idx"),
         ]
 
     def __str__(self) -> str:

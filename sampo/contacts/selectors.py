@@ -17,12 +17,22 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
     prefetch_related_objects,
 )
+from django.db.models.functions import Lower
+from django.utils import translation
 
 from sampo.accounts.models import User
 from sampo.contacts import access, contact_details
-from sampo.contacts.models import KeyFigure, Membership, Organization, Person, PersonContactDetail
+from sampo.contacts.models import (
+    Industry,
+    KeyFigure,
+    Membership,
+    Organization,
+    Person,
+    PersonContactDetail,
+)
 from sampo.core import custom_fields
 from sampo.core import search as global_search
 from sampo.core.custom_fields import filters as custom_filters
@@ -124,10 +134,15 @@ def organization_rows(
     if tag:
         rows = rows.filter(tags=tag)
     if city:
-        rows = rows.filter(city__iexact=city.strip())
+        # Both sides lowered by the database, as org_city_idx holds LOWER(city): `iexact`
+        # compiled to UPPER() or LIKE, which the index does not serve (a scan of the table).
+        rows = rows.alias(city_lower=Lower("city")).filter(city_lower=Lower(Value(city.strip())))
     if industry:
-        # A section (e.g. F Construction) includes its divisions.
-        rows = rows.filter(Q(industry_id=industry) | Q(industry__parent_id=industry))
+        # A section (e.g. F Construction) includes its divisions. The industries are read
+        # first, so the organizations' industry index serves it; an OR across the join to
+        # the industry table read every organization.
+        within = Industry.objects.filter(Q(pk=industry) | Q(parent_id=industry))
+        rows = rows.filter(industry_id__in=list(within.values_list("pk", flat=True)))
     if figures is not None and figures.any():
         rows = rows.filter(_figures_in(figures))
     rows = custom_filters.apply(rows, custom)
@@ -167,7 +182,14 @@ def _figures_in(ranges: FigureRanges) -> Exists:
 
 
 def organization_list(*, user: User, page: int = 1, **filters: Any) -> Page:
-    return _page(organization_rows(user=user, **filters), page)
+    """A page of organizations, each with `relationship_list` and `tag_list` (plain lists: a
+    many-to-many manager per row and cell cost more than the rest of the page)."""
+    rows = organization_rows(user=user, **filters).prefetch_related(None)
+    rows = rows.prefetch_related(
+        Prefetch("relationship_types", to_attr="relationship_list"),
+        Prefetch("tags", to_attr="tag_list"),
+    )
+    return _page(rows, page)
 
 
 def person_rows(
@@ -194,22 +216,54 @@ def person_rows(
     if tag:
         rows = rows.filter(tags=tag)
     if organization:
+        # The people of a company (its 360° page links here for all of them): a current
+        # membership, served by membership_org_idx.
         members = Membership.objects.filter(organization_id=organization, end_date__isnull=True)
         rows = rows.filter(pk__in=members.values("person_id"))
     if city:
         rows = rows.filter(city__iexact=city.strip())
     rows = custom_filters.apply(rows, custom)
-    current = Membership.objects.filter(
-        end_date__isnull=True, organization__deleted_at__isnull=True
-    ).select_related("organization")
-    rows = rows.prefetch_related(
-        "tags", Prefetch("memberships", queryset=current, to_attr="current_memberships")
-    )
+    rows = rows.prefetch_related("tags", _current_memberships())
     return rows.order_by(*PERSON_SORTS.get(sort, PERSON_SORTS["name"]))
 
 
+def _current_memberships() -> Prefetch:
+    current = Membership.objects.filter(
+        end_date__isnull=True, organization__deleted_at__isnull=True
+    ).select_related("organization")
+    return Prefetch("memberships", queryset=current, to_attr="current_memberships")
+
+
 def person_list(*, user: User, page: int = 1, **filters: Any) -> Page:
-    return _page(person_rows(user=user, **filters), page)
+    """A page of people, each with `current_memberships` and `tag_list` (a plain list)."""
+    rows = person_rows(user=user, **filters).prefetch_related(None)
+    rows = rows.prefetch_related(Prefetch("tags", to_attr="tag_list"), _current_memberships())
+    return _page(rows, page)
+
+
+def industry_choices() -> list[tuple[int, str]]:
+    """The industry filter's menu: (pk, "code name") in the reader's language, as
+    `str(industry)` reads, without a record per industry (a hundred on every list page)."""
+    language = (translation.get_language() or "en")[:2]
+    column = f"name_{language}" if language in ("fi", "hu") else "name_en"
+    rows = Industry.objects.order_by("code").values_list("id", "code", column, "name_en")
+    return [(pk, f"{code} {name or name_en}") for pk, code, name, name_en in rows]
+
+
+# The 360° page shows the first people of a company (primary contacts first) and links to
+# the people list for the rest: the biggest customers have hundreds, and drawing them all
+# cost more than the rest of the page.
+PEOPLE_SHOWN = 30
+FORMER_PEOPLE_SHOWN = 10
+
+
+def _bounded(key: str, rows: QuerySet[Membership], shown: int) -> dict[str, Any]:
+    """`key` (the first `shown` rows), `key_count` (all of them, counted only when there are
+    more than shown: a count bounded by one organization's memberships) and `key_hidden`
+    (how many are not shown, when positive)."""
+    fetched = list(rows[: shown + 1])
+    count = rows.count() if len(fetched) > shown else len(fetched)
+    return {key: fetched[:shown], f"{key}_count": count, f"{key}_hidden": count - shown}
 
 
 def organization_overview(user: User, organization: Organization) -> dict[str, Any]:
@@ -222,9 +276,14 @@ def organization_overview(user: User, organization: Organization) -> dict[str, A
     memberships = memberships.select_related("person").order_by(
         "end_date", "-is_primary", "person__name_folded"
     )
+    current = memberships.filter(end_date__isnull=True)
+    # Those who left most recently first, as only the first few are shown.
+    former = memberships.filter(end_date__isnull=False).order_by(
+        "-end_date", "person__name_folded", "pk"
+    )
     return {
-        "current_people": [m for m in memberships if m.end_date is None],
-        "former_people": [m for m in memberships if m.end_date is not None],
+        **_bounded("current_people", current, PEOPLE_SHOWN),
+        **_bounded("former_people", former, FORMER_PEOPLE_SHOWN),
         "subsidiaries": organization.subsidiaries.all().order_by("name_folded"),
         "key_figures": KeyFigure.objects.filter(organization=organization).order_by("-year")[:5],
         "relationship_types": organization.relationship_types.all(),

@@ -59,12 +59,24 @@ def move(rows: Any, item: models.Model, offset: int) -> None:
         type(item)._default_manager.bulk_update(items, ["position"])
 
 
+# A seeded label's source text, by the label's id: the labels are module constants, so the
+# text never changes, and switching the language to read it costs more than a list row.
+_UNTRANSLATED: dict[int, tuple[Any, str]] = {}
+
+
+def _untranslated(seeded_label: Any) -> str:
+    known = _UNTRANSLATED.get(id(seeded_label))
+    if known is not None and known[0] is seeded_label:
+        return known[1]
+    with translation.override(None):
+        text = str(seeded_label)
+    _UNTRANSLATED[id(seeded_label)] = (seeded_label, text)
+    return text
+
+
 def display_name(name: str, seeded_label: Any) -> str:
     """A seeded item reads in the reader's language until an admin renames it; from then on
     it shows the admin's name, which is the same in every language."""
-    if seeded_label is not None:
-        with translation.override(None):
-            untranslated = str(seeded_label)
-        if name == untranslated:
-            return str(seeded_label)
+    if seeded_label is not None and name == _untranslated(seeded_label):
+        return str(seeded_label)
     return name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -22,8 +24,10 @@ def normalize_phone(raw: str, *, default_region: str = "FI") -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@functools.lru_cache(maxsize=4096)
 def display_phone(e164: str, *, reader_region: str = "FI") -> str:
-    """National format for numbers of the reader's country, international for the rest."""
+    """National format for numbers of the reader's country, international for the rest.
+    Cached: parsing costs a tenth of a millisecond, and a page shows dozens of numbers."""
     try:
         number = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:

@@ -12,6 +12,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from sampo.lib.http import AuthedRequest
@@ -67,3 +70,14 @@ def default_view_redirect(request: AuthedRequest, key: str) -> HttpResponse | No
         return None
     view = selectors.default_view(user=request.user, list_key=key)
     return HttpResponseRedirect(view_url(view)) if view is not None else None
+
+
+def row_checkbox(record: Any) -> SafeString:
+    """A row's bulk checkbox (as `lists/_row_checkbox.html` draws it), for lists that draw
+    their rows in Python."""
+    return format_html(
+        '<td class="bulk-check"><input type="checkbox" name="ids" value="{}" form="bulk-form" '
+        'data-bulk-row aria-label="{}"></td>',
+        record.pk,
+        gettext("Select %(name)s") % {"name": record},
+    )

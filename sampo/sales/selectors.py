@@ -419,9 +419,13 @@ def opportunity_list(*, user: User, filters: Filters, page: int = 1) -> Page:
     matching = _filtered(user, filters)
     if filters.sort == "next_activity":
         matching = with_next_activity(matching)
-    paged = matching.order_by(*ordering).values("pk")[
-        (number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1
-    ]
+    # The page's ids are read first, as a list: given the slice as a subquery, PostgreSQL
+    # joined and annotated all 100,000 rows before the semi-join picked the page's 51 (1.8 s).
+    paged = list(
+        matching.order_by(*ordering).values_list("pk", flat=True)[
+            (number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1
+        ]
+    )
     rows = _list_relations(Opportunity.objects.filter(pk__in=paged)).order_by(*ordering)
     fetched = list(rows)
     return Page(fetched[:PAGE_SIZE], number, len(fetched) > PAGE_SIZE)

@@ -115,3 +115,26 @@ def test_the_organization_page_needs_the_same_queries_for_one_and_fifty_activiti
     for number in range(49):
         _log(seller, call_type, f"Call {number}", number + 2, people=[contact])
     assert queries() == one
+
+
+def test_it_interleaves_the_organizations_own_activities_with_its_peoples_across_pages(
+    seller, call_type, organization, contact
+):
+    # Its own calls fill the first page; its person's calls (logged without the company)
+    # fall in between, some newer than the page's oldest own call, some older.
+    for number in range(0, 60, 2):
+        _log(seller, call_type, f"Call {number}", minutes_ago=number, organization=organization)
+    for number in range(1, 60, 6):
+        _log(seller, call_type, f"Call {number}", minutes_ago=number, people=[contact])
+
+    subjects = []
+    cursor = ""
+    while True:
+        page = selectors.timeline(user=seller, record=organization, cursor=cursor)
+        subjects += [e.activity.subject for e in page.entries if e.activity]
+        if not page.next_cursor:
+            break
+        cursor = page.next_cursor
+
+    expected = sorted({*range(0, 60, 2), *range(1, 60, 6)})
+    assert subjects == [f"Call {number}" for number in expected]

@@ -22,6 +22,7 @@ from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast
 from django.http import QueryDict
 
+from sampo.core.custom_fields import indexes
 from sampo.core.models import CustomField
 
 Kind = CustomField.Kind
@@ -86,13 +87,8 @@ class FieldFilter:
             lookup = "iexact" if self.equals else "icontains"
             return rows.filter(**{f"{alias}__{lookup}": self.text})
         if kind in RANGE_KINDS:
-            value = KeyTransform(code, "custom")
-            amount = (
-                KeyTextTransform("amount", value)
-                if kind == Kind.MONEY
-                else KeyTextTransform(code, "custom")
-            )
-            rows = rows.alias(**{alias: Cast(amount, NUMBER)})
+            # The expression of the field's index (indexes.py), so that the index serves it.
+            rows = rows.alias(**{alias: indexes.value_expression(self.field)})
             if self.low is not None:
                 rows = rows.filter(**{f"{alias}__gte": self.low})
             if self.high is not None:
@@ -102,14 +98,14 @@ class FieldFilter:
                 rows = rows.filter(**{f"{alias}_c": self.currency})
             return rows
         if kind == Kind.DATE:
-            rows = rows.alias(**{alias: _text(code)})
+            rows = rows.alias(**{alias: indexes.value_expression(self.field)})
             if self.since:
                 rows = rows.filter(**{f"{alias}__gte": self.since.isoformat()})
             if self.until:
                 rows = rows.filter(**{f"{alias}__lte": self.until.isoformat()})
             return rows
         if kind == Kind.CHOICE:
-            rows = rows.alias(**{alias: _text(code)})
+            rows = rows.alias(**{alias: indexes.value_expression(self.field)})
             return rows.filter(**{f"{alias}__in": self.keys})
         if kind == Kind.MULTI_CHOICE:
             # The list as JSON text holds each key in quotes; keys are slugs, so a quoted key

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from sampo.accounts.access import require_admin
 from sampo.accounts.models import User
 from sampo.core import named_types
-from sampo.core.custom_fields import definitions, merged, record_type, values
+from sampo.core.custom_fields import definitions, indexes, merged, record_type, values
 from sampo.core.models import CustomField
 
 Kind = CustomField.Kind
@@ -77,7 +77,7 @@ def custom_field_create(
     with transaction.atomic():
         rows = CustomField.objects.filter(record_type=record_type_key)
         taken = set(rows.values_list("code", flat=True))
-        return CustomField.objects.create(
+        field = CustomField.objects.create(
             record_type=record_type_key,
             code=_code(label, taken),
             label=label,
@@ -89,6 +89,8 @@ def custom_field_create(
             help_text=help_text,
             position=named_types.next_position(rows),
         )
+        indexes.index_refresh_on_commit(field)
+    return field
 
 
 def custom_field_update(
@@ -146,6 +148,7 @@ def custom_field_archive(*, actor: User, field: CustomField, archived: bool) -> 
     field.is_archived = archived
     with transaction.atomic():
         field.save(update_fields=["is_archived"])
+        indexes.index_refresh_on_commit(field)
     return field
 
 
