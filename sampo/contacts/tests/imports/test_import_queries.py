@@ -83,6 +83,6 @@ def test_it_adds_memberships_to_ten_updated_people_with_the_queries_of_one(selle
         batch.rows.filter(membership_id__isnull=False).values_list("membership_id", flat=True)
     )
     assert len(added) == 10
-    membership = Membership.objects.get(pk=added[0])
+    membership = Membership.objects.get(pk=added[0] or 0)
     assert membership.organization.name == "Uusi Oy"
     assert not membership.is_primary  # the person's membership in Paja Oy stays the primary
