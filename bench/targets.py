@@ -50,7 +50,6 @@ NOT_YET = {
     "API: 80 opportunities by stage, newest first": "not yet: no API (#7)",
     "API: list with cursor paging through 100,000 records": "not yet: no API (#7)",
     "API: list under 16 clients": "not yet: no API (#7)",
-    "import: opportunities CSV": "not yet: the product has no opportunity import",
 }
 
 

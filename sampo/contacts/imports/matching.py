@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 
 from sampo.contacts import contact_details
 from sampo.contacts.imports import registry
 from sampo.contacts.imports.models import ExternalId, ImportKind
-from sampo.contacts.models import Organization, Person
+from sampo.contacts.models import Membership, Organization, Person
 from sampo.lib.text import fold
 
 MATCH_KEYS = {
@@ -94,16 +94,33 @@ class KeyIndex:
         return found
 
 
-def _guard_hits(kind: str, index: KeyIndex, keys: dict[str, list[str]], city: str) -> list[Any]:
+def _guard_hits(
+    kind: str,
+    index: KeyIndex,
+    keys: dict[str, list[str]],
+    city: str,
+    organizations: set[int] | frozenset[int] = frozenset(),
+) -> list[Any]:
+    """`organizations`: the primary keys of the organizations a people row links to."""
     hits: list[Any] = []
     for key in ("business_id", "email", "phone"):
         hits += [r for r in index.find(key, keys.get(key, [])) if r not in hits]
     for record in index.find("name", keys.get("name", [])):
-        # An organization's name alone is a duplicate only in the same place, as in the guard.
-        same_place = kind != ImportKind.ORGANIZATIONS or not city or fold(record.city) == city
-        if same_place and record not in hits:
+        if _same_place(kind, record, city, organizations) and record not in hits:
             hits.append(record)
     return hits
+
+
+def _same_place(
+    kind: str, record: Any, city: str, organizations: set[int] | frozenset[int]
+) -> bool:
+    """A name alone is a likely duplicate only in the same place (issue 3: "fuzzy name +
+    place"): an organization in the same city; a person in one of the same organizations, or,
+    for a row linked to none, in the same city. Common names ("Matti Virtanen") recur among
+    the people of a real register: the name alone held back most of a 60,000-person file."""
+    if kind == ImportKind.PEOPLE and organizations:
+        return bool(organizations & getattr(record, "organization_pks", frozenset()))
+    return not city or fold(record.city) == city
 
 
 class ChunkMatcher:
@@ -129,6 +146,8 @@ class ChunkMatcher:
         self.index = KeyIndex()
         self.by_pk: dict[int, Any] = {}
         for record in self._fetch(wanted):
+            if kind == ImportKind.PEOPLE:
+                record.organization_pks = {m.organization_id for m in record.current_memberships}
             self.by_pk[record.pk] = record
             self.index.add(record, record_keys(kind, record))
         self.known_source_ids: dict[int, set[str]] = defaultdict(set)
@@ -150,9 +169,14 @@ class ChunkMatcher:
         if wanted["business_id"]:
             condition |= Q(business_id_key__in=wanted["business_id"])
         related = ("owner", "industry", "parent") if self.kind == ImportKind.ORGANIZATIONS else ()
-        m2m: tuple[str, ...] = ("contact_details", "tags")
+        m2m: tuple[Any, ...] = ("contact_details", "tags")
         if self.kind == ImportKind.ORGANIZATIONS:
             m2m += ("relationship_types",)
+        else:
+            current = Membership.objects.filter(end_date__isnull=True).only(
+                "person_id", "organization_id"
+            )
+            m2m += (Prefetch("memberships", queryset=current, to_attr="current_memberships"),)
         rows = (
             self.model.objects.annotate(email_lower=Lower("email"))
             .filter(condition)
@@ -176,13 +200,23 @@ class ChunkMatcher:
                 return value
         return ""
 
-    def likely_duplicates(self, keys: dict[str, list[str]], city: str) -> list[Any]:
-        return _guard_hits(self.kind, self.index, keys, city)
+    def likely_duplicates(
+        self,
+        keys: dict[str, list[str]],
+        city: str,
+        organizations: set[int] | frozenset[int] = frozenset(),
+    ) -> list[Any]:
+        return _guard_hits(self.kind, self.index, keys, city, organizations)
 
 
 def pending_duplicates(
-    kind: str, index: KeyIndex, keys: dict[str, list[str]], city: str
+    kind: str,
+    index: KeyIndex,
+    keys: dict[str, list[str]],
+    city: str,
+    organizations: set[int] | frozenset[int] = frozenset(),
 ) -> list[Any]:
     """Rows of the same chunk waiting to be created that the row would duplicate."""
     by_source = index.find("source_id", keys.get("source_id", []))
-    return by_source + [r for r in _guard_hits(kind, index, keys, city) if r not in by_source]
+    hits = _guard_hits(kind, index, keys, city, organizations)
+    return by_source + [r for r in hits if r not in by_source]

@@ -40,6 +40,7 @@ from sampo.contacts.models import Membership, Organization, Person, Tag
 from sampo.contacts.services import normalize_organization_values, normalize_person_values
 from sampo.core import custom_fields
 from sampo.core.custom_fields import CUSTOM_PREFIX
+from sampo.core.custom_fields.services import REQUIRED_MESSAGE, missing_required
 from sampo.core.custom_fields.values import display
 from sampo.core.history import tracked_fields
 from sampo.core.models import CustomField, HistoryEntry
@@ -68,6 +69,8 @@ class Row:
     city: str = ""
     details: list[contact_details.Detail] = field(default_factory=list)
     custom: dict[str, Any] = field(default_factory=dict)
+    # The organizations a people row links to (primary keys), for the duplicate guard.
+    organization_pks: set[int] = field(default_factory=set)
 
 
 def _messages(error: ValidationError, model: Any) -> list[str]:
@@ -320,6 +323,7 @@ def _write(ctx: ImportContext, chunk: list[tuple[int, list[str]]]) -> list[Impor
         if organizations is not None:
             try:
                 work.links[row.number] = organizations.resolve(row)
+                row.organization_pks = {o.pk for o in work.links[row.number]}
             except ValidationError as error:
                 work.results[row.number] = _result(ctx, row, Outcome.FAILED, error.messages[0])
                 continue
@@ -350,11 +354,12 @@ def _decide(ctx: ImportContext, row: Row, matcher: ChunkMatcher, work: ChunkWork
         ) % {"id": trashed}
         work.results[row.number] = _result(ctx, row, Outcome.FAILED, message)
         return
-    if earlier := pending_duplicates(ctx.kind, work.pending, row.keys, row.city):
+    pending = pending_duplicates(ctx.kind, work.pending, row.keys, row.city, row.organization_pks)
+    if earlier := pending:
         message = _("Same as row %(row)d of this file.") % {"row": earlier[0].number}
         work.results[row.number] = _result(ctx, row, Outcome.DUPLICATE, message)
         return
-    if existing := matcher.likely_duplicates(row.keys, row.city):
+    if existing := matcher.likely_duplicates(row.keys, row.city, row.organization_pks):
         message = _("Likely a duplicate of %(record)s.") % {"record": _describe(existing[0])}
         work.results[row.number] = _result(ctx, row, Outcome.DUPLICATE, message)
         return
@@ -402,6 +407,10 @@ def _plan_create(ctx: ImportContext, row: Row, work: ChunkWork) -> None:
     values = dict(row.values)
     values.setdefault("owner", ctx.actor)
     values["custom"] = custom_fields.merged(None, row.custom)
+    if missing := missing_required(ctx.custom_fields, values["custom"], row.custom, creating=True):
+        message = " ".join(f"{field.display_label}: {REQUIRED_MESSAGE()}" for field in missing)
+        work.results[row.number] = _result(ctx, row, Outcome.FAILED, message)
+        return
     instance = ctx.model(**values, created_by=ctx.actor, updated_by=ctx.actor)
     try:
         instance.full_clean(exclude=[*ctx.m2m_names, *_fetched(instance)], validate_unique=False)
@@ -823,6 +832,17 @@ class _OrganizationLinks:
         return [self._create(name, row)]
 
     def _create(self, name: str, row: Row) -> Organization:
+        required = missing_required(
+            custom_fields.definitions("organization"), None, {}, creating=True
+        )
+        if required:
+            raise ValidationError(
+                _(
+                    "No organization is called “%(name)s”, and a new one needs “%(field)s”: "
+                    "import the organizations first."
+                )
+                % {"name": name, "field": required[0].display_label}
+            )
         organization = Organization(
             name=name[:200],
             name_folded=fold(name[:200]),
