@@ -78,12 +78,23 @@ def _field_state(instance: models.Model, field: Any) -> dict[str, Any]:
     return {"value": json_value(value), "label": "" if label is None else str(label)}
 
 
-def snapshot(instance: models.Model) -> Snapshot:
-    """The tracked state of a saved record, taken before a change."""
+def _known_state(items: list[Any]) -> dict[str, Any]:
+    related = sorted(items, key=lambda r: r.pk)
+    return {"value": [r.pk for r in related], "label": ", ".join(str(r) for r in related)}
+
+
+def snapshot(instance: models.Model, *, m2m: dict[str, list[Any]] | None = None) -> Snapshot:
+    """The tracked state of a saved record, taken before a change. `m2m` gives many-to-many
+    values already known (a bulk path's new records), instead of reading them."""
     if instance.pk is None:
         return {}
     model = instance._meta.model
-    state = {f.name: _field_state(instance, f) for f in tracked_fields(model)}
+    state = {
+        f.name: _known_state(m2m[f.name])
+        if m2m is not None and f.many_to_many and f.name in m2m
+        else _field_state(instance, f)
+        for f in tracked_fields(model)
+    }
     # Rows that belong to the record (a person's further emails), named by the model in
     # `history_children`: their text is the value, so a changed row shows as a change.
     for name in getattr(model, "history_children", ()):
@@ -161,8 +172,16 @@ def _entry(
     return entry
 
 
+def created_changes(
+    instance: models.Model, *, m2m: dict[str, list[Any]] | None = None
+) -> list[dict[str, Any]]:
+    """What a new record's "created" entry lists: every field that has a value."""
+    state = snapshot(instance, m2m=m2m)
+    return [c for c in diff({}, state) if c["new"] not in (None, "", [], False)]
+
+
 def record_created(instance: models.Model, *, actor: Any) -> HistoryEntry:
-    changes = [c for c in diff({}, snapshot(instance)) if c["new"] not in (None, "", [], False)]
+    changes = created_changes(instance)
     return _entry(instance, actor=actor, action=HistoryEntry.Action.CREATED, changes=changes)
 
 
