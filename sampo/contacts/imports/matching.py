@@ -5,6 +5,7 @@ email, phone, name and place), with a few queries per chunk rather than a few pe
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,8 +127,14 @@ def _same_place(
 class ChunkMatcher:
     """Existing records for one chunk of rows, fetched at once and locked for the chunk."""
 
-    def __init__(self, kind: str, source: str, rows: list[Any]) -> None:
+    def __init__(
+        self, kind: str, source: str, rows: list[Any], *, match: Sequence[str] = ()
+    ) -> None:
         self.kind = kind
+        self.rows = rows
+        # Matching by name (the user's choice) needs every namesake; the guard only those in
+        # the same place.
+        self.name_match = "name" in match
         self.model: Any = Organization if kind == ImportKind.ORGANIZATIONS else Person
         self.content_type = ContentType.objects.get_for_model(self.model)
         wanted: dict[str, set[str]] = defaultdict(set)
@@ -160,7 +167,7 @@ class ChunkMatcher:
             condition |= Q(email_lower__in=wanted["email"])
             condition |= contact_details.having(self.model, contact_details.EMAIL, wanted["email"])
         if wanted["name"]:
-            condition |= Q(name_folded__in=wanted["name"])
+            condition |= self._namesakes(wanted["name"])
         if wanted["phone"]:
             condition |= Q(phone__in=wanted["phone"])
             if self.kind == ImportKind.PEOPLE:
@@ -186,6 +193,23 @@ class ChunkMatcher:
             .select_for_update(of=("self",))
         )
         return list(rows)
+
+    def _namesakes(self, names: set[str]) -> Q:
+        """People who may be a row's namesake in the guard's sense: in one of the row's
+        organizations (for a row linked to some), else anywhere (the city is compared after).
+        Fetching every namesake made each chunk read a growing part of the register (common
+        names), and a people import slower the larger the register grew."""
+        if self.kind != ImportKind.PEOPLE or self.name_match:
+            return Q(name_folded__in=names)
+        loose = {
+            n for row in self.rows if not row.organization_pks for n in row.keys.get("name", [])
+        }
+        linked = {n for row in self.rows if row.organization_pks for n in row.keys.get("name", [])}
+        organizations = {pk for row in self.rows for pk in row.organization_pks}
+        members = Membership.objects.filter(
+            organization_id__in=organizations, end_date__isnull=True
+        ).values("person_id")
+        return Q(name_folded__in=loose) | Q(name_folded__in=linked, pk__in=members)
 
     def matches(self, key: str, keys: dict[str, list[str]]) -> list[Any]:
         if key == "source_id":

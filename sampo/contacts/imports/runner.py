@@ -313,20 +313,21 @@ def write_chunk(ctx: ImportContext, chunk: list[tuple[int, list[str]]]) -> list[
 
 def _write(ctx: ImportContext, chunk: list[tuple[int, list[str]]]) -> list[ImportRow]:
     rows = [parse_row(ctx, number, cells) for number, cells in chunk]
-    matcher = ChunkMatcher(ctx.kind, ctx.source, [r for r in rows if not r.errors])
     work = ChunkWork()
     organizations = _OrganizationLinks(ctx, rows) if ctx.kind == ImportKind.PEOPLE else None
     for row in rows:
         if row.errors:
             work.results[row.number] = _result(ctx, row, Outcome.FAILED, " ".join(row.errors))
-            continue
-        if organizations is not None:
+        elif organizations is not None:
             try:
                 work.links[row.number] = organizations.resolve(row)
                 row.organization_pks = {o.pk for o in work.links[row.number]}
             except ValidationError as error:
                 work.results[row.number] = _result(ctx, row, Outcome.FAILED, error.messages[0])
-                continue
+    # The organizations are known first, so that people's namesakes are looked for there only.
+    rows_left = [row for row in rows if row.number not in work.results]
+    matcher = ChunkMatcher(ctx.kind, ctx.source, rows_left, match=ctx.match)
+    for row in rows_left:
         _decide(ctx, row, matcher, work)
     _create(ctx, work)
     _update(ctx, work)
