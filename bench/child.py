@@ -162,7 +162,7 @@ def import_file(kind: str, path: str, actor_email: str) -> dict[str, Any]:
     _setup()
     from django.db import transaction
 
-    from bench.dataset import ORG_MAPPING, PERSON_MAPPING
+    from bench.dataset import OPPORTUNITY_MAPPING, ORG_MAPPING, PERSON_MAPPING
     from sampo.accounts.models import User
     from sampo.contacts.imports import runner, services
     from sampo.contacts.imports.models import ImportBatch
@@ -173,8 +173,12 @@ def import_file(kind: str, path: str, actor_email: str) -> dict[str, Any]:
     batch = services.import_upload(
         actor=actor, kind=kind, file_name=Path(path).name, content=content
     )
-    options = services.ImportOptions(list(services.DEFAULT_MATCH[batch.kind]), "update", "bench")
-    mapping = ORG_MAPPING if kind == "organizations" else PERSON_MAPPING
+    options = services.ImportOptions(services.default_match(batch.kind), "update", "bench")
+    mapping = {
+        "organizations": ORG_MAPPING,
+        "people": PERSON_MAPPING,
+        "opportunities": OPPORTUNITY_MAPPING,
+    }[kind]
     batch = services.import_configure(actor=actor, batch=batch, mapping=mapping, options=options)
     with transaction.atomic():
         batch.status = ImportBatch.Status.QUEUED
@@ -205,6 +209,47 @@ def import_file(kind: str, path: str, actor_email: str) -> dict[str, Any]:
             for r in batch.rows.filter(outcome="failed").order_by("row_number")[:5]
         ],
     }
+
+
+def opportunities_csv(source: str, target: str) -> dict[str, Any]:
+    """The opportunities file as the generator writes it now (pipeline and stage by name, the
+    lost reason, the day closed, the day a postponed one comes back), made from an older
+    file that named pipelines and stages by id, with the facts read from the dataset itself."""
+    _setup()
+    import csv
+
+    from bench.dataset import OPPORTUNITY_HEADERS, opportunity_names
+    from sampo.sales.models import Opportunity
+
+    with open(source, newline="", encoding="utf-8") as file:
+        rows = list(csv.reader(file))
+    if rows[0] == OPPORTUNITY_HEADERS:
+        Path(target).write_bytes(Path(source).read_bytes())
+        return {"rows": len(rows) - 1, "converted": False}
+    names = opportunity_names()
+    facts = {
+        pk: (reason, closed, until)
+        for pk, reason, closed, until in Opportunity.objects.values_list(
+            "pk", "lost_reason_id", "closed_on", "postponed_until"
+        )
+    }
+    column = {name: i for i, name in enumerate(rows[0])}
+    with open(target, "w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file)
+        writer.writerow(OPPORTUNITY_HEADERS)
+        for row in rows[1:]:
+            reason, closed, until = facts[int(row[column["Source id"]].removeprefix("opp-"))]
+            row[column["Pipeline"]] = names["pipeline"][int(row[column["Pipeline"]])]
+            row[column["Stage"]] = names["stage"][int(row[column["Stage"]])]
+            writer.writerow(
+                [
+                    *row,
+                    names["lost_reason"][reason] if reason else "",
+                    closed.isoformat() if closed else "",
+                    until.isoformat() if until else "",
+                ]
+            )
+    return {"rows": len(rows) - 1, "converted": True}
 
 
 def inprocess(rounds: int) -> dict[str, Any]:
@@ -294,6 +339,8 @@ def main(argv: list[str]) -> None:
         result = generate(args[0], int(args[1]), *args[2:8])
     elif command == "import":
         result = import_file(args[0], args[1], args[2])
+    elif command == "opportunities_csv":
+        result = opportunities_csv(args[0], args[1])
     elif command == "profile":
         result = profile(args[1:], args[0])
     elif command == "api-client":

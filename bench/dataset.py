@@ -84,6 +84,8 @@ class Setup:
     lost_reasons: list[int]
     activity_types: dict[str, int]
     user_emails: dict[int, str] = field(default_factory=dict)
+    # Names as the import reads them: pipeline and stage by name, lost reason by code.
+    names: dict[str, dict[int, str]] = field(default_factory=dict)
 
 
 @contextlib.contextmanager
@@ -195,7 +197,17 @@ def setup_company(scale: Scale, rng: random.Random) -> Setup:
         lost_reasons=list(LostReason.objects.values_list("id", flat=True)),
         activity_types=dict(ActivityType.objects.values_list("code", "id")),
         user_emails={u.pk: u.email for u in created},
+        names=opportunity_names(),
     )
+
+
+def opportunity_names() -> dict[str, dict[int, str]]:
+    """Pipelines, stages and lost reasons by id, as the opportunities CSV names them."""
+    return {
+        "pipeline": dict(Pipeline.objects.values_list("id", "name")),
+        "stage": dict(Stage.objects.values_list("id", "name")),
+        "lost_reason": dict(LostReason.objects.values_list("id", "code")),
+    }
 
 
 @dataclass
@@ -308,6 +320,25 @@ OPPORTUNITY_HEADERS = [
     "Expected close date",
     "Owner",
     "Source id",
+    "Lost reason",
+    "Closed on",
+    "Postponed until",
+]
+OPPORTUNITY_MAPPING = [
+    "title",
+    "organization_source_id",
+    "person_source_id",
+    "pipeline",
+    "stage",
+    "status",
+    "expected_revenue",
+    "currency",
+    "expected_close_date",
+    "owner",
+    "source_id",
+    "lost_reason",
+    "closed_on",
+    "postponed_until",
 ]
 
 
@@ -520,6 +551,12 @@ def _opportunities(
         revenue = Decimal(rng.randrange(500, 250_000)).quantize(Decimal("0.01"))
         title = f"{rng.choice(PRODUCTS)} - {plan.org_names[org - 1]}"
         closed = close if status in ("won", "lost") else None
+        # Drawn in the order the Opportunity below used to draw them, so that a seed gives the
+        # same data as before these went into the CSV too.
+        priority = rng.choice((0, 0, 1, 2, 3))
+        source = rng.choice(setup.sources)
+        lost_reason = rng.choice(setup.lost_reasons) if status == "lost" else None
+        postponed_until = today + datetime.timedelta(days=60) if status == "postponed" else None
         plan.org_opportunities.setdefault(org, []).append(pk)
         out.row(
             "opportunities",
@@ -528,14 +565,17 @@ def _opportunities(
                 title,
                 f"org-{org}",
                 f"person-{person}" if person else "",
-                pipeline,
-                stage,
+                setup.names["pipeline"][pipeline],
+                setup.names["stage"][stage],
                 status,
                 revenue,
                 "EUR",
                 close.isoformat(),
                 setup.user_emails[owner],
                 f"opp-{pk}",
+                setup.names["lost_reason"][lost_reason] if lost_reason else "",
+                closed.isoformat() if closed else "",
+                postponed_until.isoformat() if postponed_until else "",
             ],
         )
         yield Opportunity(
@@ -547,15 +587,15 @@ def _opportunities(
             expected_revenue=revenue,
             probability=100 if status == "won" else 0 if status == "lost" else probability,
             expected_close_date=close,
-            priority=rng.choice((0, 0, 1, 2, 3)),
-            source_id=rng.choice(setup.sources),
+            priority=priority,
+            source_id=source,
             owner_id=owner,
             team_id=setup.teams.get(owner),
             pipeline_id=pipeline,
             stage_id=stage,
             status=status,
-            lost_reason_id=rng.choice(setup.lost_reasons) if status == "lost" else None,
-            postponed_until=today + datetime.timedelta(days=60) if status == "postponed" else None,
+            lost_reason_id=lost_reason,
+            postponed_until=postponed_until,
             closed_on=closed,
             created_by_id=owner,
             updated_by_id=owner,

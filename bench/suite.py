@@ -164,6 +164,9 @@ def _stage_moves(
     }
 
 
+IMPORTS = ("organizations", "people", "opportunities")
+
+
 def run(target: Target, *, groups: set[str]) -> dict[str, Any]:
     scale = SCALES[target.scale]
     manifest = json.loads(target.manifest_path().read_text())
@@ -174,16 +177,27 @@ def run(target: Target, *, groups: set[str]) -> dict[str, Any]:
     load_start = os.getloadavg()
 
     if wanted("import"):
-        # One empty copy: the people file links to the organizations imported just before.
+        # One empty copy: the people file links to the organizations imported just before, the
+        # opportunities file to both.
         target.fresh_import_copy()
-        for kind in ("organizations", "people"):
+        files = {kind: target.data_dir / "csv" / f"{kind}.csv" for kind in IMPORTS}
+        # A file from an older generator names pipelines and stages by id: made current from
+        # the dataset (outside the timing).
+        files["opportunities"] = target.folder("-import") / "opportunities.csv"
+        _child(
+            target.env(),
+            "opportunities_csv",
+            str(target.data_dir / "csv" / "opportunities.csv"),
+            str(files["opportunities"]),
+        )
+        for kind in IMPORTS:
             started = time.monotonic()
             try:
                 outcome = _child(
                     target.env("-import"),
                     "import",
                     kind,
-                    str(target.data_dir / "csv" / f"{kind}.csv"),
+                    str(files[kind]),
                     manifest["admin_email"],
                 )
             except subprocess.CalledProcessError as error:

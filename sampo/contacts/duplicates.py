@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Concat, Lower
 
@@ -127,19 +128,40 @@ def _keys(model: type[Organization] | type[Person]) -> list[tuple[str, Any]]:
 
 
 def duplicate_pairs(model: type[Organization] | type[Person], *, limit: int = 200) -> list[Pair]:
-    """Likely duplicates in the whole register, surest first. Each check is one GROUP BY on
-    indexed columns, so a scan of a million people stays a matter of seconds."""
-    found: dict[tuple[int, int], list[str]] = {}
-    checks = [(reason, _groups(model, key)) for reason, key in _keys(model)]
-    checks += [(kind, _detail_groups(model, kind)) for kind in ("email", "phone")]
-    for reason, groups in checks:
-        for ids in groups:
-            for i, first in enumerate(ids):
-                for second in ids[i + 1 :]:
-                    reasons = found.setdefault((first, second), [])
-                    if reason not in reasons:
-                        reasons.append(reason)
-    ranked = sorted(found.items(), key=lambda item: (-_score(item[1]), item[0]))[:limit]
+    """Likely duplicates in the whole register, surest first.
+
+    One statement: for each blocking key (business ID, email, phone, name and place; further
+    emails and phones too) the records sharing a value with 2 to LARGEST_GROUP others, paired
+    with each other by a self-join on the key, then grouped by pair with the pair's score, and
+    only the best `limit` pairs read back. The work is a GROUP BY over each key (linear in the
+    register) plus the pairs of small groups; nothing grows with the square of the register,
+    and no pair list is held in Python (a million people made millions of pairs there).
+    """
+    checks = [(reason, _members_sql(model, key)) for reason, key in _keys(model)]
+    checks += [(kind, _detail_members_sql(model, kind)) for kind in ("email", "phone")]
+    ctes, pairs, params = [], [], []
+    for number, (reason, (sql, check_params)) in enumerate(checks):
+        ctes.append(f"c{number} AS ({sql})")
+        params += check_params
+        bit, score = 1 << REASONS.index(reason), REASON_SCORES[reason]
+        pairs.append(
+            f'SELECT a."rid" AS first_id, b."rid" AS second_id, {bit} AS bit, {score} AS score '  # noqa: S608 (numbers)
+            f'FROM c{number} a JOIN c{number} b ON a."key" = b."key" AND a."rid" < b."rid"'
+        )
+    # A pair's score as _score gives it: the best reason's, 5 more for each further reason.
+    raw = "MAX(score) + 5 * (COUNT(DISTINCT bit) - 1)"
+    query = (
+        f"WITH {', '.join(ctes)}, pairs AS ({' UNION ALL '.join(pairs)}) "  # noqa: S608 (ours)
+        f"SELECT first_id, second_id, SUM(DISTINCT bit) FROM pairs GROUP BY first_id, second_id "
+        f"ORDER BY CASE WHEN {raw} > 100 THEN 100 ELSE {raw} END DESC, first_id, second_id "
+        f"LIMIT %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*params, limit])
+        ranked = [
+            ((first, second), [r for i, r in enumerate(REASONS) if bits & (1 << i)])
+            for first, second, bits in cursor.fetchall()
+        ]
     wanted = {pk for pair, _ in ranked for pk in pair}
     records = model.objects.select_related("owner").in_bulk(wanted)
     return [
@@ -149,50 +171,52 @@ def duplicate_pairs(model: type[Organization] | type[Person], *, limit: int = 20
     ]
 
 
+# Every reason, in the order a pair names them; each is one bit of the pair's reasons.
+REASONS = list(REASON_SCORES)
+
+
+def _sql(queryset: Any) -> tuple[str, list[Any]]:
+    sql, params = queryset.query.sql_with_params()
+    return sql, list(params)
+
+
+def _members_sql(model: type[Organization] | type[Person], key: Any) -> tuple[str, list[Any]]:
+    """(id, key) of the records whose key some other record shares, in groups of at most
+    LARGEST_GROUP (a value shared by more is a placeholder)."""
+    keyed = model.objects.annotate(key=key).exclude(key="").exclude(key="|").order_by()
+    shared = (
+        keyed.values("key").annotate(n=Count("id")).filter(n__gt=1, n__lte=LARGEST_GROUP)
+    ).values("key")
+    return _sql(keyed.filter(key__in=shared).annotate(rid=F("id")).values_list("rid", "key"))
+
+
+def _detail_members_sql(
+    model: type[Organization] | type[Person], kind: str
+) -> tuple[str, list[Any]]:
+    """(id, key) of the records sharing a value where at least one has it as a further email
+    or phone: the records holding each further value, as a further value or in a column."""
+    owner = contact_details.owner_field(model)
+    details = contact_details.detail_model(model).objects.order_by()
+    held = details.filter(**{f"{owner}__deleted_at__isnull": True}, kind=kind)
+    holders = [_sql(held.annotate(rid=F(f"{owner}_id"), key=F("value")).values_list("rid", "key"))]
+    columns = [c for c, k in contact_details.primary_columns(model).items() if k == kind]
+    for column in columns:
+        further = details.filter(kind=kind).values("value")
+        rows = model.objects.order_by().exclude(**{column: ""}).filter(**{f"{column}__in": further})
+        rows = rows.annotate(rid=F("id"), key=F(column))
+        holders.append(_sql(rows.values_list("rid", "key")))
+    union = " UNION ".join(
+        f"SELECT * FROM ({sql}) h{i}"  # noqa: S608 (Django-compiled, parameters apart)
+        for i, (sql, _p) in enumerate(holders)
+    )
+    params = [p for _sql_text, holder_params in holders for p in holder_params]
+    sql = (
+        f'SELECT "rid", "key" FROM ({union}) m WHERE "key" IN ('  # noqa: S608 (ours)
+        f'SELECT "key" FROM ({union}) g GROUP BY "key" '
+        f'HAVING COUNT(DISTINCT "rid") BETWEEN 2 AND {LARGEST_GROUP})'
+    )
+    return sql, params + params
+
+
 def _score(reasons: list[str]) -> int:
     return min(100, max(REASON_SCORES[r] for r in reasons) + 5 * (len(reasons) - 1))
-
-
-def _groups(model: type[Organization] | type[Person], key: Any) -> list[list[int]]:
-    keyed = model.objects.annotate(key=key).exclude(key="").exclude(key="|")
-    shared = (
-        keyed.order_by()
-        .values("key")
-        .annotate(n=Count("id"))
-        .filter(n__gt=1, n__lte=LARGEST_GROUP)
-        .values("key")
-    )
-    groups: dict[str, list[int]] = {}
-    for value, pk in keyed.filter(key__in=shared).values_list("key", "id").order_by("key", "id"):
-        groups.setdefault(value, []).append(pk)
-    return list(groups.values())
-
-
-# Values compared in one query; SQLite allows a few hundred parameters per query at most.
-_BATCH = 500
-
-
-def _detail_groups(model: type[Organization] | type[Person], kind: str) -> list[list[int]]:
-    """Records sharing a value where at least one has it as a further email or phone: the
-    further values that also appear on another record (as a column or a further value), then
-    every record holding each of them."""
-    details = contact_details.detail_model(model).objects.filter(
-        **{f"{contact_details.owner_field(model)}__deleted_at__isnull": True}, kind=kind
-    )
-    owner = f"{contact_details.owner_field(model)}_id"
-    repeated = details.values("value").annotate(n=Count(owner, distinct=True)).filter(n__gt=1)
-    columns = [c for c, k in contact_details.primary_columns(model).items() if k == kind]
-    in_columns = Q(value__in=repeated.values("value"))
-    for column in columns:
-        in_columns |= Q(value__in=model.objects.exclude(**{column: ""}).values(column))
-    values = sorted(set(details.filter(in_columns).values_list("value", flat=True)))
-    groups: dict[str, set[int]] = {}
-    for start in range(0, len(values), _BATCH):
-        batch = values[start : start + _BATCH]
-        for value, pk in details.filter(value__in=batch).values_list("value", owner):
-            groups.setdefault(value, set()).add(pk)
-        for column in columns:
-            rows = model.objects.filter(**{f"{column}__in": batch}).values_list(column, "id")
-            for value, pk in rows:
-                groups.setdefault(value, set()).add(pk)
-    return [sorted(ids) for ids in groups.values() if 1 < len(ids) <= LARGEST_GROUP]

@@ -101,12 +101,18 @@ def _normalize_person(values: dict[str, Any], current: Person | None = None) -> 
     return values
 
 
-def _apply_custom(values: dict[str, Any], record_type: str, current: Any) -> None:
+def _apply_custom(
+    values: dict[str, Any], record_type: str, current: Any, *, creating: bool = False
+) -> None:
     """`values["custom"]` ({code: value or None}, only the fields being set) becomes the
-    record's whole stored dict, checked field by field."""
-    if "custom" in values:
+    record's whole stored dict, checked field by field; a new record is checked for its
+    required fields even when no custom value is given."""
+    if "custom" in values or creating:
         values["custom"] = custom_values_apply(
-            record_type_key=record_type, current=current, new=values["custom"]
+            record_type_key=record_type,
+            current=current,
+            new=values.get("custom") or {},
+            creating=creating,
         )
 
 
@@ -152,7 +158,7 @@ def organization_create(
     plain, m2m = _split_m2m(_normalize_organization(values), ORGANIZATION_M2M)
     if details:
         details = contact_details.promote(Organization, plain, details)
-    _apply_custom(plain, "organization", None)
+    _apply_custom(plain, "organization", None, creating=True)
     if not allow_duplicate:
         matches = organization_matches(
             name=plain.get("name", ""),
@@ -223,7 +229,7 @@ def person_create(
     plain, m2m = _split_m2m(_normalize_person(values), PERSON_M2M)
     if details:
         details = contact_details.promote(Person, plain, details)
-    _apply_custom(plain, "person", None)
+    _apply_custom(plain, "person", None, creating=True)
     if not allow_duplicate:
         matches = person_matches(
             first_name=plain.get("first_name", ""),

@@ -18,6 +18,7 @@ from django.db import models
 from sampo.core import custom_fields, record_events
 from sampo.core.custom_fields.values import display as custom_display
 from sampo.core.models import HistoryEntry
+from sampo.lib.bulk_insert import bulk_insert
 
 # Bookkeeping that changes on every write and tells a reader nothing; secrets never.
 ALWAYS_EXCLUDED = frozenset(
@@ -78,12 +79,23 @@ def _field_state(instance: models.Model, field: Any) -> dict[str, Any]:
     return {"value": json_value(value), "label": "" if label is None else str(label)}
 
 
-def snapshot(instance: models.Model) -> Snapshot:
-    """The tracked state of a saved record, taken before a change."""
+def _known_state(items: list[Any]) -> dict[str, Any]:
+    related = sorted(items, key=lambda r: r.pk)
+    return {"value": [r.pk for r in related], "label": ", ".join(str(r) for r in related)}
+
+
+def snapshot(instance: models.Model, *, m2m: dict[str, list[Any]] | None = None) -> Snapshot:
+    """The tracked state of a saved record, taken before a change. `m2m` gives many-to-many
+    values already known (a bulk path's new records), instead of reading them."""
     if instance.pk is None:
         return {}
     model = instance._meta.model
-    state = {f.name: _field_state(instance, f) for f in tracked_fields(model)}
+    state = {
+        f.name: _known_state(m2m[f.name])
+        if m2m is not None and f.many_to_many and f.name in m2m
+        else _field_state(instance, f)
+        for f in tracked_fields(model)
+    }
     # Rows that belong to the record (a person's further emails), named by the model in
     # `history_children`: their text is the value, so a changed row shows as a change.
     for name in getattr(model, "history_children", ()):
@@ -149,9 +161,9 @@ def unsaved_entry(
 
 
 def write_entries(pairs: list[tuple[models.Model, HistoryEntry]]) -> None:
-    """Entries of a bulk path (record, unsaved entry): one `bulk_create`, and each told to the
+    """Entries of a bulk path (record, unsaved entry): one insert, and each told to the
     record-event listeners as `_entry` does, in the caller's transaction."""
-    HistoryEntry.objects.bulk_create([entry for _instance, entry in pairs])
+    bulk_insert([entry for _instance, entry in pairs])
     for instance, entry in pairs:
         record_events.publish(instance, entry)
 
@@ -170,8 +182,16 @@ def _entry(
     return entry
 
 
+def created_changes(
+    instance: models.Model, *, m2m: dict[str, list[Any]] | None = None
+) -> list[dict[str, Any]]:
+    """What a new record's "created" entry lists: every field that has a value."""
+    state = snapshot(instance, m2m=m2m)
+    return [c for c in diff({}, state) if c["new"] not in (None, "", [], False)]
+
+
 def record_created(instance: models.Model, *, actor: Any) -> HistoryEntry:
-    changes = [c for c in diff({}, snapshot(instance)) if c["new"] not in (None, "", [], False)]
+    changes = created_changes(instance)
     return _entry(instance, actor=actor, action=HistoryEntry.Action.CREATED, changes=changes)
 
 

@@ -39,13 +39,15 @@ from sampo.contacts.imports.models import ExternalId, ImportBatch, ImportRow
 from sampo.contacts.imports.registry import ImportType, UndoCounts
 from sampo.contacts.imports.undo import trash_records
 from sampo.contacts.models import Organization, Person, Tag
-from sampo.core import records
+from sampo.core import history, records
+from sampo.core.models import HistoryEntry
+from sampo.lib.bulk_insert import bulk_insert
 from sampo.lib.business_ids import parse_business_id
 from sampo.lib.dates import parse_day
 from sampo.lib.money import parse_amount
 from sampo.lib.text import fold
 from sampo.sales import access, services
-from sampo.sales.models import LeadSource, LostReason, Opportunity, Pipeline, Stage
+from sampo.sales.models import LeadSource, LostReason, Opportunity, Pipeline, Stage, StageChange
 
 Outcome = ImportRow.Outcome
 Status = Opportunity.Status
@@ -285,6 +287,8 @@ class OpportunityImport:
         self.update = options.get("on_match", "update") == "update"
         self.source: str = options.get("source") or "import"
         self.lookups = SalesLookups()
+        # The default pipeline, first stages and teams of owners, read once per batch.
+        self.defaults = services.Defaults()
         self.tags = {fold(tag.name): tag for tag in Tag.objects.all()}
         self.content_type = ContentType.objects.get_for_model(Opportunity)
         self.organization_ct = ContentType.objects.get_for_model(Organization)
@@ -300,20 +304,31 @@ class OpportunityImport:
     def __call__(self, chunk: list[tuple[int, list[str]]]) -> list[ImportRow]:
         rows = [self._parse(number, cells) for number, cells in chunk]
         links = _Links(self, rows)
-        results = []
+        results: dict[int, ImportRow] = {}
+        one_by_one = []
+        bulk = _BulkCreate(self)
         for row in rows:
             if row.errors:
-                results.append(self._result(row, Outcome.FAILED, " ".join(row.errors)))
-                continue
-            saved_tags = dict(self.tags), list(self.batch.created_tags)
-            try:
-                with transaction.atomic():
-                    results.append(self._write(row, links))
-            except (ValidationError, PermissionDenied, DatabaseError) as error:
-                self.tags, self.batch.created_tags = saved_tags
-                results.append(self._result(row, Outcome.FAILED, _message(error)))
-        ImportRow.objects.bulk_create(results)
-        return results
+                results[row.number] = self._result(row, Outcome.FAILED, " ".join(row.errors))
+            elif not bulk.plan(row, links, results):
+                one_by_one.append(row)
+        one_by_one += bulk.write(results)
+        for row in sorted(one_by_one, key=lambda r: r.number):
+            results[row.number] = self._write_one(row, links)
+        ordered = [results[row.number] for row in rows]
+        bulk_insert(ordered)
+        return ordered
+
+    def _write_one(self, row: Row, links: _Links) -> ImportRow:
+        """A row the services write alone (an update, a postponed one, one whose bulk write
+        failed), in its own savepoint so that it fails alone."""
+        saved_tags = dict(self.tags), list(self.batch.created_tags)
+        try:
+            with transaction.atomic():
+                return self._write(row, links)
+        except (ValidationError, PermissionDenied, DatabaseError) as error:
+            self.tags, self.batch.created_tags = saved_tags
+            return self._result(row, Outcome.FAILED, _message(error))
 
     # Parsing
 
@@ -354,13 +369,16 @@ class OpportunityImport:
         return row
 
     def _default_pipeline(self, row: Row) -> Pipeline:
-        return services.default_pipeline_for(row.raw.get("owner") or self.actor)
+        return self.defaults.pipeline_for(row.raw.get("owner") or self.actor)
 
     # Writing
 
+    def links_existing(self, row: Row, links: _Links) -> Opportunity | None:
+        return links.existing(row) if self.match else None
+
     def _write(self, row: Row, links: _Links) -> ImportRow:
         values = self._values(row, links)
-        existing = links.existing(row) if self.match else None
+        existing = self.links_existing(row, links)
         if existing is None:
             if not values.get("title"):
                 raise ValidationError(_("Enter a title."))
@@ -455,14 +473,7 @@ class OpportunityImport:
         return found
 
     def _create(self, row: Row, values: dict[str, Any]) -> ImportRow:
-        status = values.pop("status", Status.OPEN)
-        until = values.pop("postponed_until", None)
-        outcome = {k: values.pop(k) for k in ("closed_on", "lost_reason") if k in values}
-        if status in (Status.WON, Status.LOST):
-            values.update(outcome, status=status)
-        if values.get("stage") is not None:
-            # A row with a stage is an opportunity even in a pipeline that starts with leads.
-            values["kind"] = Opportunity.Kind.OPPORTUNITY
+        status, until = _create_values(values)
         opportunity = services.opportunity_create(actor=self.actor, values=values)
         changes: dict[str, list[Any]] = {}
         if status == Status.POSTPONED:
@@ -546,6 +557,151 @@ class OpportunityImport:
             message=message,
             **extra,
         )
+
+
+def _create_values(values: dict[str, Any]) -> tuple[str, Any]:
+    """`values` as `opportunity_create` takes them for a new row (a won or lost one is
+    created closed; a postponed one open, and postponed after), with the status and the day a
+    postponed one comes back."""
+    status = values.pop("status", Status.OPEN)
+    until = values.pop("postponed_until", None)
+    outcome = {k: values.pop(k) for k in ("closed_on", "lost_reason") if k in values}
+    if status in (Status.WON, Status.LOST):
+        values.update(outcome, status=status)
+    if values.get("stage") is not None:
+        # A row with a stage is an opportunity even in a pipeline that starts with leads.
+        values["kind"] = Opportunity.Kind.OPPORTUNITY
+    return status, until
+
+
+class _BulkCreate:
+    """New opportunities of a chunk written together: validated one by one as the services
+    would (`opportunity_prepare`, `full_clean`), then written with one insert per table (the
+    opportunities, their tags, stage changes, history entries and source ids). Rows the
+    services must write alone are left to them: updates, and postponed rows, whose follow-up
+    is planned by `opportunity_postpone`."""
+
+    def __init__(self, job: OpportunityImport) -> None:
+        self.job = job
+        self.defaults = job.defaults
+        self.planned: list[tuple[Row, Opportunity, dict[str, Any]]] = []
+        self.source_ids: dict[str, int] = {}
+        try:
+            access.require_create(job.actor)
+            self.allowed = True
+        except PermissionDenied:
+            self.allowed = False  # each row then fails alone with the reason
+
+    def plan(self, row: Row, links: _Links, results: dict[int, ImportRow]) -> bool:
+        """True when the row is planned here or has its result; False: write it alone."""
+        job = self.job
+        if not self.allowed or row.raw.get("status") == Status.POSTPONED:
+            return False
+        saved_tags = dict(job.tags), list(job.batch.created_tags)
+        try:
+            if (job.links_existing(row, links)) is not None:
+                return False
+            if row.source_id in self.source_ids:
+                message = _("Same as row %(row)d of this file.") % {
+                    "row": self.source_ids[row.source_id]
+                }
+                results[row.number] = job._result(row, Outcome.DUPLICATE, message)
+                return True
+            values = job._values(row, links)
+            if not values.get("title"):
+                raise ValidationError(_("Enter a title."))
+            _create_values(values)
+            opportunity, m2m = services.opportunity_prepare(
+                actor=job.actor, values=values, defaults=self.defaults
+            )
+            opportunity.created_by = opportunity.updated_by = job.actor
+            opportunity.full_clean(
+                exclude=[*m2m, *_fetched(opportunity)], validate_constraints=False
+            )
+        except (ValidationError, PermissionDenied) as error:
+            job.tags, job.batch.created_tags = saved_tags
+            results[row.number] = job._result(row, Outcome.FAILED, _message(error))
+            return True
+        if row.source_id:
+            self.source_ids[row.source_id] = row.number
+        self.planned.append((row, opportunity, m2m))
+        return True
+
+    def write(self, results: dict[int, ImportRow]) -> list[Row]:
+        """Writes the planned rows; on a database error none of them, and returns them to be
+        written one by one (so that only the guilty row fails, with its reason)."""
+        if not self.planned:
+            return []
+        job = self.job
+        try:
+            with transaction.atomic():
+                self._write()
+        except DatabaseError:
+            return [row for row, _opportunity, _m2m in self.planned]
+        for row, opportunity, _m2m in self.planned:
+            job.created_rows[opportunity.pk] = row.number
+            results[row.number] = job._result(row, Outcome.CREATED, record_id=opportunity.pk)
+        return []
+
+    def _write(self) -> None:
+        job = self.job
+        opportunities = [opportunity for _row, opportunity, _m2m in self.planned]
+        bulk_insert(opportunities, returning_pk=True)
+        through = Opportunity.tags.through
+        tags = [
+            through(opportunity_id=opportunity.pk, tag_id=tag.pk)
+            for _row, opportunity, m2m in self.planned
+            for tag in dict.fromkeys(m2m.get("tags", []))
+        ]
+        through.objects.bulk_create(tags)
+        actor = job.actor
+        bulk_insert(
+            [
+                StageChange(
+                    opportunity_id=opportunity.pk,
+                    to_stage_id=opportunity.stage_id,
+                    to_label=opportunity.stage.name,
+                    changed_by_id=actor.pk,
+                )
+                for opportunity in opportunities
+                if opportunity.stage is not None
+            ]
+        )
+        # Through write_entries, so that webhooks hear of each new opportunity too.
+        history.write_entries(
+            [
+                (
+                    opportunity,
+                    history.unsaved_entry(
+                        opportunity,
+                        actor=actor,
+                        action=HistoryEntry.Action.CREATED,
+                        changes=history.created_changes(opportunity, m2m=m2m),
+                    ),
+                )
+                for _row, opportunity, m2m in self.planned
+            ]
+        )
+        bulk_insert(
+            [
+                ExternalId(
+                    source=job.source,
+                    content_type_id=job.content_type.pk,
+                    object_id=opportunity.pk,
+                    external_id=row.source_id,
+                    batch_id=job.batch.pk,
+                )
+                for row, opportunity, _m2m in self.planned
+                if row.source_id
+            ]
+        )
+
+
+def _fetched(instance: Any) -> list[str]:
+    """Foreign keys holding a row already read (the chunk's lookups, the actor): validating
+    them would ask the database again for each field of each row."""
+    cached = instance._state.fields_cache
+    return [f.name for f in instance._meta.concrete_fields if cached.get(f.name) is not None]
 
 
 def _message(error: Exception) -> str:

@@ -153,9 +153,50 @@ def opportunity_create(*, actor: User | None, values: dict[str, Any]) -> Opportu
     `actor` None is the system (web forms, demo data), which then names the owner."""
     if actor is not None:
         access.require_create(actor)
+    opportunity, m2m = opportunity_prepare(actor=actor, values=values)
+    with transaction.atomic():
+        opportunity = records.record_create(opportunity, actor=actor, m2m=m2m)
+        if opportunity.stage is not None:
+            record_stage_change(opportunity, actor=actor, old=None, new=opportunity.stage)
+    return opportunity
+
+
+class Defaults:
+    """The default pipeline, first stages and owners' teams, read once for many new
+    opportunities (the importer's bulk path); a fresh one reads them each time."""
+
+    def __init__(self) -> None:
+        self.pipelines: dict[int | None, Pipeline] = {}
+        self.first_stages: dict[int, Stage] = {}
+        self.teams: dict[int | None, Team | None] = {}
+
+    def pipeline_for(self, user: User | None) -> Pipeline:
+        key = getattr(user, "pk", None)
+        if key not in self.pipelines:
+            self.pipelines[key] = default_pipeline_for(user)
+        return self.pipelines[key]
+
+    def first_stage(self, pipeline: Pipeline) -> Stage:
+        if pipeline.pk not in self.first_stages:
+            self.first_stages[pipeline.pk] = first_stage(pipeline)
+        return self.first_stages[pipeline.pk]
+
+    def team_of(self, user: User | None) -> Team | None:
+        key = getattr(user, "pk", None)
+        if key not in self.teams:
+            self.teams[key] = _user_team(user)
+        return self.teams[key]
+
+
+def opportunity_prepare(
+    *, actor: User | None, values: dict[str, Any], defaults: Defaults | None = None
+) -> tuple[Opportunity, dict[str, Any]]:
+    """The unsaved opportunity `opportunity_create` writes (normalized, with its pipeline,
+    stage, probability, owner and team), and its many-to-many values. No permission check."""
+    defaults = defaults or Defaults()
     plain = _normalize(values)
     m2m = {name: plain.pop(name) for name in OPPORTUNITY_M2M if name in plain}
-    pipeline = plain.get("pipeline") or default_pipeline_for(actor)
+    pipeline = plain.get("pipeline") or defaults.pipeline_for(actor)
     plain["pipeline"] = pipeline
     kind = plain.get("kind") or (
         Opportunity.Kind.LEAD if pipeline.uses_leads else Opportunity.Kind.OPPORTUNITY
@@ -164,7 +205,7 @@ def opportunity_create(*, actor: User | None, values: dict[str, Any]) -> Opportu
     if kind == Opportunity.Kind.LEAD:
         plain["stage"] = None
     else:
-        plain["stage"] = plain.get("stage") or first_stage(pipeline)
+        plain["stage"] = plain.get("stage") or defaults.first_stage(pipeline)
         _require_stage_of(plain["stage"], pipeline)
     if plain.get("probability") is not None:
         plain["probability_overridden"] = True
@@ -175,12 +216,8 @@ def opportunity_create(*, actor: User | None, values: dict[str, Any]) -> Opportu
     if plain["owner"] is None:
         raise ValidationError({"owner": _("Choose an owner.")})
     if not plain.get("team"):
-        plain["team"] = pipeline.team or _user_team(plain["owner"])
-    with transaction.atomic():
-        opportunity = records.record_create(Opportunity(**plain), actor=actor, m2m=m2m)
-        if opportunity.stage is not None:
-            record_stage_change(opportunity, actor=actor, old=None, new=opportunity.stage)
-    return opportunity
+        plain["team"] = pipeline.team or defaults.team_of(plain["owner"])
+    return Opportunity(**plain), m2m
 
 
 def opportunity_update(

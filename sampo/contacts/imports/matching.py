@@ -5,17 +5,18 @@ email, phone, name and place), with a few queries per chunk rather than a few pe
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 
 from sampo.contacts import contact_details
 from sampo.contacts.imports import registry
 from sampo.contacts.imports.models import ExternalId, ImportKind
-from sampo.contacts.models import Organization, Person
+from sampo.contacts.models import Membership, Organization, Person
 from sampo.lib.text import fold
 
 MATCH_KEYS = {
@@ -94,23 +95,46 @@ class KeyIndex:
         return found
 
 
-def _guard_hits(kind: str, index: KeyIndex, keys: dict[str, list[str]], city: str) -> list[Any]:
+def _guard_hits(
+    kind: str,
+    index: KeyIndex,
+    keys: dict[str, list[str]],
+    city: str,
+    organizations: set[int] | frozenset[int] = frozenset(),
+) -> list[Any]:
+    """`organizations`: the primary keys of the organizations a people row links to."""
     hits: list[Any] = []
     for key in ("business_id", "email", "phone"):
         hits += [r for r in index.find(key, keys.get(key, [])) if r not in hits]
     for record in index.find("name", keys.get("name", [])):
-        # An organization's name alone is a duplicate only in the same place, as in the guard.
-        same_place = kind != ImportKind.ORGANIZATIONS or not city or fold(record.city) == city
-        if same_place and record not in hits:
+        if _same_place(kind, record, city, organizations) and record not in hits:
             hits.append(record)
     return hits
+
+
+def _same_place(
+    kind: str, record: Any, city: str, organizations: set[int] | frozenset[int]
+) -> bool:
+    """A name alone is a likely duplicate only in the same place (issue 3: "fuzzy name +
+    place"): an organization in the same city; a person in one of the same organizations, or,
+    for a row linked to none, in the same city. Common names ("Matti Virtanen") recur among
+    the people of a real register: the name alone held back most of a 60,000-person file."""
+    if kind == ImportKind.PEOPLE and organizations:
+        return bool(organizations & getattr(record, "organization_pks", frozenset()))
+    return not city or fold(record.city) == city
 
 
 class ChunkMatcher:
     """Existing records for one chunk of rows, fetched at once and locked for the chunk."""
 
-    def __init__(self, kind: str, source: str, rows: list[Any]) -> None:
+    def __init__(
+        self, kind: str, source: str, rows: list[Any], *, match: Sequence[str] = ()
+    ) -> None:
         self.kind = kind
+        self.rows = rows
+        # Matching by name (the user's choice) needs every namesake; the guard only those in
+        # the same place.
+        self.name_match = "name" in match
         self.model: Any = Organization if kind == ImportKind.ORGANIZATIONS else Person
         self.content_type = ContentType.objects.get_for_model(self.model)
         wanted: dict[str, set[str]] = defaultdict(set)
@@ -129,6 +153,8 @@ class ChunkMatcher:
         self.index = KeyIndex()
         self.by_pk: dict[int, Any] = {}
         for record in self._fetch(wanted):
+            if kind == ImportKind.PEOPLE:
+                record.organization_pks = {m.organization_id for m in record.current_memberships}
             self.by_pk[record.pk] = record
             self.index.add(record, record_keys(kind, record))
         self.known_source_ids: dict[int, set[str]] = defaultdict(set)
@@ -141,7 +167,7 @@ class ChunkMatcher:
             condition |= Q(email_lower__in=wanted["email"])
             condition |= contact_details.having(self.model, contact_details.EMAIL, wanted["email"])
         if wanted["name"]:
-            condition |= Q(name_folded__in=wanted["name"])
+            condition |= self._namesakes(wanted["name"])
         if wanted["phone"]:
             condition |= Q(phone__in=wanted["phone"])
             if self.kind == ImportKind.PEOPLE:
@@ -150,9 +176,14 @@ class ChunkMatcher:
         if wanted["business_id"]:
             condition |= Q(business_id_key__in=wanted["business_id"])
         related = ("owner", "industry", "parent") if self.kind == ImportKind.ORGANIZATIONS else ()
-        m2m: tuple[str, ...] = ("contact_details", "tags")
+        m2m: tuple[Any, ...] = ("contact_details", "tags")
         if self.kind == ImportKind.ORGANIZATIONS:
             m2m += ("relationship_types",)
+        else:
+            current = Membership.objects.filter(end_date__isnull=True).only(
+                "person_id", "organization_id"
+            )
+            m2m += (Prefetch("memberships", queryset=current, to_attr="current_memberships"),)
         rows = (
             self.model.objects.annotate(email_lower=Lower("email"))
             .filter(condition)
@@ -162,6 +193,23 @@ class ChunkMatcher:
             .select_for_update(of=("self",))
         )
         return list(rows)
+
+    def _namesakes(self, names: set[str]) -> Q:
+        """People who may be a row's namesake in the guard's sense: in one of the row's
+        organizations (for a row linked to some), else anywhere (the city is compared after).
+        Fetching every namesake made each chunk read a growing part of the register (common
+        names), and a people import slower the larger the register grew."""
+        if self.kind != ImportKind.PEOPLE or self.name_match:
+            return Q(name_folded__in=names)
+        loose = {
+            n for row in self.rows if not row.organization_pks for n in row.keys.get("name", [])
+        }
+        linked = {n for row in self.rows if row.organization_pks for n in row.keys.get("name", [])}
+        organizations = {pk for row in self.rows for pk in row.organization_pks}
+        members = Membership.objects.filter(
+            organization_id__in=organizations, end_date__isnull=True
+        ).values("person_id")
+        return Q(name_folded__in=loose) | Q(name_folded__in=linked, pk__in=members)
 
     def matches(self, key: str, keys: dict[str, list[str]]) -> list[Any]:
         if key == "source_id":
@@ -176,13 +224,23 @@ class ChunkMatcher:
                 return value
         return ""
 
-    def likely_duplicates(self, keys: dict[str, list[str]], city: str) -> list[Any]:
-        return _guard_hits(self.kind, self.index, keys, city)
+    def likely_duplicates(
+        self,
+        keys: dict[str, list[str]],
+        city: str,
+        organizations: set[int] | frozenset[int] = frozenset(),
+    ) -> list[Any]:
+        return _guard_hits(self.kind, self.index, keys, city, organizations)
 
 
 def pending_duplicates(
-    kind: str, index: KeyIndex, keys: dict[str, list[str]], city: str
+    kind: str,
+    index: KeyIndex,
+    keys: dict[str, list[str]],
+    city: str,
+    organizations: set[int] | frozenset[int] = frozenset(),
 ) -> list[Any]:
     """Rows of the same chunk waiting to be created that the row would duplicate."""
     by_source = index.find("source_id", keys.get("source_id", []))
-    return by_source + [r for r in _guard_hits(kind, index, keys, city) if r not in by_source]
+    hits = _guard_hits(kind, index, keys, city, organizations)
+    return by_source + [r for r in hits if r not in by_source]

@@ -21,6 +21,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from sampo.accounts.models import User
@@ -39,13 +40,16 @@ from sampo.contacts.models import Membership, Organization, Person, Tag
 from sampo.contacts.services import normalize_organization_values, normalize_person_values
 from sampo.core import custom_fields
 from sampo.core.custom_fields import CUSTOM_PREFIX
+from sampo.core.custom_fields.services import REQUIRED_MESSAGE, missing_required
 from sampo.core.custom_fields.values import display
 from sampo.core.history import tracked_fields, write_entries
 from sampo.core.models import CustomField, HistoryEntry
+from sampo.lib.bulk_insert import bulk_insert
 from sampo.lib.business_ids import parse_business_id
 from sampo.lib.text import fold
 
-CHUNK_SIZE = 500
+# The issue's batch size: one transaction, and a few queries, per 2,000 rows.
+CHUNK_SIZE = 2000
 Outcome = ImportRow.Outcome
 LINK_TARGETS = ("organization", "organization_business_id", "organization_source_id", "role")
 DERIVED = {"name_folded", "business_id_kind", "business_id_key"}
@@ -65,6 +69,8 @@ class Row:
     city: str = ""
     details: list[contact_details.Detail] = field(default_factory=list)
     custom: dict[str, Any] = field(default_factory=dict)
+    # The organizations a people row links to (primary keys), for the duplicate guard.
+    organization_pks: set[int] = field(default_factory=set)
 
 
 def _messages(error: ValidationError, model: Any) -> list[str]:
@@ -89,13 +95,25 @@ def _json(value: Any) -> Any:
     return value
 
 
+# Labels of choice values ({(field, value, language): label}): Django's get_FOO_display builds
+# the whole choice dict on each call (250 translated countries), once per field and row.
+_CHOICE_LABELS: dict[tuple[Any, Any, str | None], str] = {}
+
+
+def _choice_label(field_: Any, value: Any) -> str:
+    key = (field_, value, get_language())
+    if key not in _CHOICE_LABELS:
+        _CHOICE_LABELS[key] = str(dict(field_.flatchoices).get(value, value))
+    return _CHOICE_LABELS[key]
+
+
 def _state(instance: models.Model, field_: Any) -> dict[str, Any]:
     """A field's value and readable label, as core.history stores them."""
     value = getattr(instance, field_.attname)
     if field_.is_relation:
         label = str(getattr(instance, field_.name) or "")
     elif field_.choices:
-        label = str(getattr(instance, f"get_{field_.name}_display")())
+        label = _choice_label(field_, value)
     else:
         label = "" if value is None else str(value)
     return {"value": value, "label": label}
@@ -251,14 +269,16 @@ class ChunkWork:
     m2m: dict[int, dict[str, list[Any]]] = field(default_factory=dict)
     links: dict[int, list[Organization]] = field(default_factory=dict)
     external_ids: list[ExternalId] = field(default_factory=list)
+    through_rows: dict[Any, list[Any]] = field(default_factory=dict)
 
 
 def _result(
     ctx: ImportContext, row: Row, outcome: str, message: str = "", **extra: Any
 ) -> ImportRow:
     keep_cells = outcome not in {Outcome.CREATED, Outcome.UPDATED, Outcome.UNCHANGED}
+    # Keys, not instances: a related descriptor's __set__ per row and field is measurable here.
     return ImportRow(
-        batch=ctx.batch,
+        batch_id=ctx.batch.pk,
         row_number=row.number,
         outcome=outcome,
         cells=row.cells if keep_cells else [],
@@ -293,25 +313,28 @@ def write_chunk(ctx: ImportContext, chunk: list[tuple[int, list[str]]]) -> list[
 
 def _write(ctx: ImportContext, chunk: list[tuple[int, list[str]]]) -> list[ImportRow]:
     rows = [parse_row(ctx, number, cells) for number, cells in chunk]
-    matcher = ChunkMatcher(ctx.kind, ctx.source, [r for r in rows if not r.errors])
     work = ChunkWork()
     organizations = _OrganizationLinks(ctx, rows) if ctx.kind == ImportKind.PEOPLE else None
     for row in rows:
         if row.errors:
             work.results[row.number] = _result(ctx, row, Outcome.FAILED, " ".join(row.errors))
-            continue
-        if organizations is not None:
+        elif organizations is not None:
             try:
                 work.links[row.number] = organizations.resolve(row)
+                row.organization_pks = {o.pk for o in work.links[row.number]}
             except ValidationError as error:
                 work.results[row.number] = _result(ctx, row, Outcome.FAILED, error.messages[0])
-                continue
+    # The organizations are known first, so that people's namesakes are looked for there only.
+    rows_left = [row for row in rows if row.number not in work.results]
+    matcher = ChunkMatcher(ctx.kind, ctx.source, rows_left, match=ctx.match)
+    for row in rows_left:
         _decide(ctx, row, matcher, work)
     _create(ctx, work)
     _update(ctx, work)
-    ExternalId.objects.bulk_create(work.external_ids)
+    _write_m2m(work.through_rows)
+    bulk_insert(work.external_ids)
     results = [work.results[row.number] for row in rows]
-    ImportRow.objects.bulk_create(results)
+    bulk_insert(results)
     return results
 
 
@@ -332,11 +355,12 @@ def _decide(ctx: ImportContext, row: Row, matcher: ChunkMatcher, work: ChunkWork
         ) % {"id": trashed}
         work.results[row.number] = _result(ctx, row, Outcome.FAILED, message)
         return
-    if earlier := pending_duplicates(ctx.kind, work.pending, row.keys, row.city):
+    pending = pending_duplicates(ctx.kind, work.pending, row.keys, row.city, row.organization_pks)
+    if earlier := pending:
         message = _("Same as row %(row)d of this file.") % {"row": earlier[0].number}
         work.results[row.number] = _result(ctx, row, Outcome.DUPLICATE, message)
         return
-    if existing := matcher.likely_duplicates(row.keys, row.city):
+    if existing := matcher.likely_duplicates(row.keys, row.city, row.organization_pks):
         message = _("Likely a duplicate of %(record)s.") % {"record": _describe(existing[0])}
         work.results[row.number] = _result(ctx, row, Outcome.DUPLICATE, message)
         return
@@ -373,10 +397,10 @@ def _matched(
 def _external_id(ctx: ImportContext, value: str, pk: int) -> ExternalId:
     return ExternalId(
         source=ctx.source,
-        content_type=ctx.content_type,
+        content_type_id=ctx.content_type.pk,
         object_id=pk,
         external_id=value,
-        batch=ctx.batch,
+        batch_id=ctx.batch.pk,
     )
 
 
@@ -384,6 +408,10 @@ def _plan_create(ctx: ImportContext, row: Row, work: ChunkWork) -> None:
     values = dict(row.values)
     values.setdefault("owner", ctx.actor)
     values["custom"] = custom_fields.merged(None, row.custom)
+    if missing := missing_required(ctx.custom_fields, values["custom"], row.custom, creating=True):
+        message = " ".join(f"{field.display_label}: {REQUIRED_MESSAGE()}" for field in missing)
+        work.results[row.number] = _result(ctx, row, Outcome.FAILED, message)
+        return
     instance = ctx.model(**values, created_by=ctx.actor, updated_by=ctx.actor)
     try:
         instance.full_clean(exclude=[*ctx.m2m_names, *_fetched(instance)], validate_unique=False)
@@ -551,12 +579,13 @@ def _derive(kind: str, record: Any, values: dict[str, Any]) -> None:
 def _create(ctx: ImportContext, work: ChunkWork) -> None:
     if not work.creates:
         return
-    instances = ctx.model.objects.bulk_create([instance for _row, instance in work.creates])
+    instances = [instance for _row, instance in work.creates]
+    bulk_insert(instances, returning_pk=True)
     history = []
     memberships: list[Membership] = []
     for (row, _unsaved), instance in zip(work.creates, instances, strict=True):
         m2m = work.m2m.get(row.number, {})
-        _add_m2m(ctx, instance.pk, m2m)
+        _add_m2m(ctx, instance.pk, m2m, work)
         links = work.links.get(row.number, [])
         memberships += [
             Membership(
@@ -577,7 +606,7 @@ def _create(ctx: ImportContext, work: ChunkWork) -> None:
         history.append((instance, _history(ctx, instance, "import_created", created_changes)))
         ctx.created_rows[instance.pk] = row.number
         work.results[row.number] = _result(ctx, row, Outcome.CREATED, record_id=instance.pk)
-    Membership.objects.bulk_create(memberships)
+    bulk_insert(memberships)
     _write_details(ctx, list(zip((row for row, _unsaved in work.creates), instances, strict=True)))
     write_entries(history)  # after the details: listeners see the record complete
 
@@ -603,14 +632,22 @@ def _created_changes(
     return changes
 
 
-def _add_m2m(ctx: ImportContext, pk: int, m2m: dict[str, list[Any]]) -> None:
+def _add_m2m(ctx: ImportContext, pk: int, m2m: dict[str, list[Any]], work: ChunkWork) -> None:
+    """The record's tags and relationship types, written with the chunk's others."""
     for name, items in m2m.items():
+        if not items:
+            continue
         field_ = ctx.model._meta.get_field(name)
         through = field_.remote_field.through
         column, target = f"{field_.m2m_field_name()}_id", f"{field_.m2m_reverse_field_name()}_id"
-        through.objects.bulk_create(
-            [through(**{column: pk, target: item.pk}) for item in items], ignore_conflicts=True
+        work.through_rows.setdefault(through, []).extend(
+            through(**{column: pk, target: item.pk}) for item in items
         )
+
+
+def _write_m2m(through_rows: dict[Any, list[Any]]) -> None:
+    for through, rows in through_rows.items():
+        through.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _update(ctx: ImportContext, work: ChunkWork) -> None:
@@ -619,13 +656,13 @@ def _update(ctx: ImportContext, work: ChunkWork) -> None:
     with_details: list[tuple[Row, Any]] = []
     fields: set[str] = set()
     history = []
+    memberships = _Memberships(ctx, work)
     for row, record, changes, history_changes in work.updates:
-        membership = _add_membership(ctx, record, row, work.links.get(row.number, []))
+        membership = memberships.add(record, row, work.links.get(row.number, []))
         if not changes:
             outcome = Outcome.UPDATED if membership else Outcome.UNCHANGED
-            work.results[row.number] = _result(
-                ctx, row, outcome, record_id=record.pk, membership_id=membership
-            )
+            work.results[row.number] = _result(ctx, row, outcome, record_id=record.pk)
+            memberships.link(work.results[row.number], membership)
             continue
         record.version += 1
         record.updated_by = ctx.actor
@@ -635,7 +672,7 @@ def _update(ctx: ImportContext, work: ChunkWork) -> None:
             for name in changes
             if name not in ctx.m2m_names and name != DETAILS
         }
-        _add_m2m(ctx, record.pk, work.m2m.get(row.number, {}))
+        _add_m2m(ctx, record.pk, work.m2m.get(row.number, {}), work)
         if DETAILS in changes:
             with_details.append((row, record))
         changed_records.append(record)
@@ -646,8 +683,9 @@ def _update(ctx: ImportContext, work: ChunkWork) -> None:
             Outcome.UPDATED,
             record_id=record.pk,
             changes=changes,
-            membership_id=membership,
         )
+        memberships.link(work.results[row.number], membership)
+    memberships.write()
     if changed_records:
         derived = DERIVED & {f.name for f in ctx.model._meta.fields}
         ctx.model.objects.bulk_update(
@@ -658,34 +696,62 @@ def _update(ctx: ImportContext, work: ChunkWork) -> None:
     write_entries(history)
 
 
-def _add_membership(
-    ctx: ImportContext, person: Any, row: Row, organizations: list[Organization]
-) -> int | None:
-    """A membership in the row's organization when the person has none there yet."""
-    if not organizations:
-        return None
-    organization = organizations[0]
-    current = Membership.objects.filter(person=person, end_date__isnull=True)
-    if current.filter(organization=organization).exists():
-        return None
-    membership = Membership.objects.create(
-        person=person,
-        organization=organization,
-        role=row.link.get("role", "")[:150],
-        is_primary=not current.filter(is_primary=True).exists(),
-    )
-    return membership.pk
+class _Memberships:
+    """Memberships in the rows' organizations for the chunk's updated people who have none
+    there yet: their current memberships read with one query, the new ones written with one
+    insert."""
+
+    def __init__(self, ctx: ImportContext, work: ChunkWork) -> None:
+        people = [record.pk for row, record, *_rest in work.updates if work.links.get(row.number)]
+        self.current: dict[int, list[tuple[int, bool]]] = {}
+        if people:
+            rows = Membership.objects.filter(person_id__in=people, end_date__isnull=True)
+            for person, organization, primary in rows.values_list(
+                "person_id", "organization_id", "is_primary"
+            ):
+                self.current.setdefault(person, []).append((organization, primary))
+        self.new: list[Membership] = []
+        self.results: list[tuple[ImportRow, Membership]] = []
+
+    def add(self, person: Any, row: Row, organizations: list[Organization]) -> Membership | None:
+        """A membership in the row's organization when the person has none there yet (its
+        id is known once `write` has run)."""
+        if not organizations:
+            return None
+        organization = organizations[0]
+        current = self.current.setdefault(person.pk, [])
+        if any(pk == organization.pk for pk, _primary in current):
+            return None
+        membership = Membership(
+            person_id=person.pk,
+            organization_id=organization.pk,
+            role=row.link.get("role", "")[:150],
+            is_primary=not any(primary for _pk, primary in current),
+        )
+        current.append((organization.pk, membership.is_primary))
+        self.new.append(membership)
+        return membership
+
+    def link(self, result: ImportRow, membership: Membership | None) -> None:
+        """The row's result names the membership it added (for undo)."""
+        if membership is not None:
+            self.results.append((result, membership))
+
+    def write(self) -> None:
+        bulk_insert(self.new, returning_pk=True)
+        for result, membership in self.results:
+            result.membership_id = membership.pk
 
 
 def _history(ctx: ImportContext, record: Any, event: str, changes: list[Any]) -> HistoryEntry:
     return HistoryEntry(
-        content_type=ctx.content_type,
+        content_type_id=ctx.content_type.pk,
         object_id=str(record.pk),
         record_label=str(record)[:300],
         action=HistoryEntry.Action.EVENT,
         event=event,
         changes=changes,
-        actor=ctx.actor,
+        actor_id=ctx.actor.pk,
     )
 
 
@@ -767,6 +833,17 @@ class _OrganizationLinks:
         return [self._create(name, row)]
 
     def _create(self, name: str, row: Row) -> Organization:
+        required = missing_required(
+            custom_fields.definitions("organization"), None, {}, creating=True
+        )
+        if required:
+            raise ValidationError(
+                _(
+                    "No organization is called “%(name)s”, and a new one needs “%(field)s”: "
+                    "import the organizations first."
+                )
+                % {"name": name, "field": required[0].display_label}
+            )
         organization = Organization(
             name=name[:200],
             name_folded=fold(name[:200]),

@@ -201,3 +201,80 @@ def test_people_have_their_own_fields(admin, seller):
 
     assert batch.mapping == ["last_name", "cf_shoe_size", ""]
     assert Person.objects.get().custom == {"shoe_size": "43"}
+
+
+@pytest.fixture
+def segment(admin):
+    return field_services.custom_field_create(
+        actor=admin,
+        record_type_key="organization",
+        label="Segment",
+        kind="choice",
+        new_choices=["SMB", "Enterprise"],
+        required=True,
+    )
+
+
+def test_the_services_refuse_a_new_record_without_a_required_custom_value(seller, segment):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        services.organization_create(actor=seller, values={"name": "Ilman Oy"})
+
+    assert "cf_segment" in refused.value.message_dict
+    assert not Organization.objects.exists()
+    created = _org(seller, "Kanssa Oy", segment="smb")
+    assert created.custom == {"segment": "smb"}
+
+
+def test_the_services_refuse_to_empty_a_required_custom_value_but_keep_older_records_editable(
+    admin, seller
+):
+    from django.core.exceptions import ValidationError
+
+    older = _org(seller, "Vanha Oy")  # made before the field became required
+    field_services.custom_field_create(
+        actor=admin, record_type_key="organization", label="Segment", kind="text", required=True
+    )
+    newer = _org(seller, "Uusi Oy", segment="SMB")
+
+    renamed = services.organization_update(
+        actor=seller, organization=older, values={"name": "Vanha Oyj"}, expected_version=None
+    )
+    assert renamed.name == "Vanha Oyj"
+    with pytest.raises(ValidationError) as refused:
+        services.organization_update(
+            actor=seller,
+            organization=newer,
+            values={"custom": {"segment": None}},
+            expected_version=None,
+        )
+    assert "cf_segment" in refused.value.message_dict
+    newer.refresh_from_db()
+    assert newer.custom == {"segment": "SMB"}
+
+
+def test_an_import_row_without_a_required_custom_value_fails_with_the_reason(seller, segment):
+    rows = [["Name", "Segment"], ["Kanssa Oy", "SMB"], ["Ilman Oy", ""]]
+
+    with translation.override("fi"):
+        batch = run_import(seller, "organizations", rows)
+
+    assert batch.created_count == 1
+    failed = batch.rows.get(row_number=3)
+    assert failed.outcome == "failed"
+    assert failed.message == "Segment: Tämä kenttä vaaditaan."
+    assert failed.cells == ["Ilman Oy", ""]
+    assert list(Organization.objects.values_list("name", flat=True)) == ["Kanssa Oy"]
+
+
+def test_a_people_import_creates_no_organization_missing_a_required_value(seller, segment):
+    batch = run_import(
+        seller, "people", [["Last name", "Organization"], ["Virtanen", "Tuntematon Oy"]]
+    )
+
+    [row] = batch.rows.all()
+    assert row.outcome == "failed"
+    assert "Segment" in row.message
+    assert not Organization.objects.exists()
+    assert not Person.objects.exists()

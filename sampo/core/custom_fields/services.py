@@ -4,6 +4,7 @@ move, archive and restore. A definition is never deleted: its values stay on the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -153,10 +154,16 @@ def custom_field_archive(*, actor: User, field: CustomField, archived: bool) -> 
 
 
 def custom_values_apply(
-    *, record_type_key: str, current: dict[str, Any] | None, new: dict[str, Any]
+    *,
+    record_type_key: str,
+    current: dict[str, Any] | None,
+    new: dict[str, Any],
+    creating: bool = False,
 ) -> dict[str, Any] | None:
     """A record's stored values with `new` ({code: value or None}) applied, each value checked
-    against its field; a value of an unknown or archived field is refused."""
+    against its field; a value of an unknown or archived field is refused. A required field
+    must have a value on a new record (`creating`) and cannot be emptied on an existing one;
+    a record made before the field became required keeps working until someone sets it."""
     fields = {f.code: f for f in definitions(record_type_key)}
     errors: dict[str, list[str]] = {}
     checked: dict[str, Any] = {}
@@ -169,6 +176,34 @@ def custom_values_apply(
             checked[code] = values.check(field, value)
         except ValidationError as error:
             errors[field.key] = error.messages
+    result = merged(current, checked)
+    for field in missing_required(fields.values(), result, new, creating=creating):
+        errors.setdefault(field.key, []).append(REQUIRED_MESSAGE())
     if errors:
         raise ValidationError(errors)
-    return merged(current, checked)
+    return result
+
+
+def REQUIRED_MESSAGE() -> str:  # noqa: N802 (a message, read at the time of the error)
+    return _("This field is required.")
+
+
+def missing_required(
+    fields: Iterable[CustomField],
+    stored: dict[str, Any] | None,
+    new: dict[str, Any],
+    *,
+    creating: bool,
+) -> list[CustomField]:
+    """The required fields (a yes-or-no field's "no" is a value, so never one of them) that
+    `stored` lacks: on a new record all of them, on an existing one those `new` empties."""
+    stored = stored or {}
+    return [
+        field
+        for field in fields
+        if field.required
+        and not field.is_archived
+        and field.kind != CustomField.Kind.YES_NO
+        and stored.get(field.code) in (None, "", [])
+        and (creating or field.code in new)
+    ]

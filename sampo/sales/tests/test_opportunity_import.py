@@ -451,3 +451,83 @@ def test_undo_leaves_a_follow_up_that_was_done_since(admin, seller, pipeline):
 
     follow_up.refresh_from_db()
     assert follow_up.status == Activity.Status.DONE
+
+
+def _deals(count: int, start: int = 0) -> list[list[str]]:
+    return [
+        [
+            f"Q-{n}",
+            f"Kauppa {n}",
+            "0112038-9",
+            "matti@porssi.fi",
+            "Tarjous",
+            "1000",
+            "seller@sampo.test",
+            "",
+            "",
+            "",
+            "Katot",
+        ]
+        for n in range(start, start + count)
+    ]
+
+
+def test_it_imports_ten_new_opportunities_with_the_queries_of_one(seller, pipeline, matti):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _import(seller, _deals(1, start=500))  # warms the caches, creates the tag
+    with CaptureQueriesContext(connection) as one:
+        _import(seller, _deals(1))
+    with CaptureQueriesContext(connection) as ten:
+        batch = _import(seller, _deals(10, start=100))
+
+    assert batch.created_count == 10
+    assert len(ten) == len(one)
+    assert StageChange.objects.filter(opportunity__title="Kauppa 105").count() == 1
+
+
+def test_a_bulk_created_opportunity_has_the_history_the_services_write(
+    seller, pipeline, stages, customer, matti
+):
+    from sampo.core.models import HistoryEntry
+    from sampo.sales import services
+
+    _import(seller, _deals(1))
+    imported = Opportunity.objects.get()
+    by_hand = services.opportunity_create(
+        actor=seller,
+        values={
+            "title": "Kauppa 0",
+            "organization": customer,
+            "person": matti,
+            "stage": stages[2],
+            "expected_revenue": Decimal("1000"),
+            "owner": seller,
+            "tags": list(imported.tags.all()),
+            "kind": Opportunity.Kind.OPPORTUNITY,
+        },
+    )
+
+    def entry(opportunity):
+        found = HistoryEntry.objects.get(
+            content_type__model="opportunity", object_id=str(opportunity.pk), action="created"
+        )
+        return found.changes, found.actor
+
+    assert entry(imported) == entry(by_hand)
+    change = StageChange.objects.get(opportunity=imported)
+    assert (change.from_stage, change.to_stage, change.to_label, change.changed_by) == (
+        None,
+        stages[2],
+        stages[2].name,
+        seller,
+    )
+
+
+def test_a_source_id_repeated_in_one_file_is_created_once(seller, pipeline, matti):
+    batch = _import(seller, [*_deals(1), *_deals(1)])
+
+    assert outcomes(batch) == [(2, "created"), (3, "duplicate")]
+    assert "2" in batch.rows.get(row_number=3).message
+    assert Opportunity.objects.count() == 1

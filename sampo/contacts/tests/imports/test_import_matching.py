@@ -6,7 +6,7 @@ import pytest
 
 from sampo.contacts import services
 from sampo.contacts.imports.models import ExternalId
-from sampo.contacts.models import Organization, Person
+from sampo.contacts.models import Membership, Organization, Person
 from sampo.contacts.tests.imports.support import outcomes, run_import
 from sampo.core.models import HistoryEntry
 
@@ -248,3 +248,26 @@ def test_the_guard_skips_a_row_whose_further_phone_belongs_to_someone(seller):
     )
 
     assert outcomes(batch) == [(2, "duplicate")]
+
+
+def test_a_namesake_in_another_organization_is_imported_not_held_back(seller):
+    paja = Organization.objects.create(name="Paja Oy", name_folded="paja oy", owner=seller)
+    Organization.objects.create(name="Valimo Oy", name_folded="valimo oy", owner=seller)
+    existing = services.person_create(
+        actor=seller, values={"first_name": "Matti", "last_name": "Virtanen"}
+    )
+    Membership.objects.create(person=existing, organization=paja)
+    rows = [
+        ["First name", "Last name", "Email", "Organization"],
+        ["Matti", "Virtanen", "matti@valimo.fi", "Valimo Oy"],
+        ["Matti", "Virtanen", "mv@paja.fi", "Paja Oy"],
+        ["Matti", "Virtanen", "toinen@valimo.fi", "Valimo Oy"],
+    ]
+
+    batch = run_import(seller, "people", rows)
+
+    # The same name in the same organization is still a likely duplicate, in the register or
+    # earlier in the file; in another organization it is another person.
+    assert outcomes(batch) == [(2, "created"), (3, "duplicate"), (4, "duplicate")]
+    assert "Same as row 2" in batch.rows.get(row_number=4).message
+    assert Person.objects.filter(name_folded="matti virtanen").count() == 2
