@@ -448,7 +448,11 @@ def _organization_upsert(user: User, source: str) -> upsert.Upsert[BulkOrganizat
     def create(item: BulkOrganization) -> Organization:
         if not item.name:
             raise ValidationError({"name": _("This field is required.")})
-        return services.organization_create(actor=user, values=_values(user, item))
+        # The certain keys (external id, business ID, email) found no record: a similar name
+        # alone does not hold an item back here, as it would on the form (people bulk alike).
+        return services.organization_create(
+            actor=user, values=_values(user, item), allow_duplicate=True
+        )
 
     def changes(organization: Organization, item: BulkOrganization) -> dict[str, Any]:
         return _changed_values(organization, _values(user, item))

@@ -141,3 +141,13 @@ def test_bulk_upsert_is_idempotent(admin, api_as):
     assert [r["status"] for r in second] == ["unchanged", "unchanged", "error"]
     assert Organization.objects.count() == 2
     assert all(o.version == 1 for o in Organization.objects.all())
+
+
+def test_bulk_creates_an_item_whose_name_alone_resembles_an_existing_one(admin, api_as):
+    _organization(admin, name="Rakennus Kallio Oy")
+    batch = {"source": "erp", "items": [{"external_id": "K-1", "name": "Rakennus Kallio Oy"}]}
+
+    results = api_as(admin).post("/organizations/bulk", batch).json()["results"]
+
+    assert [r["status"] for r in results] == ["created"]
+    assert Organization.objects.count() == 2
