@@ -40,8 +40,7 @@ python_env() {  # python_env LOCKFILE
   if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     say "Installing Python packages from $lock"
     "$VENV/bin/pip" install -q --disable-pip-version-check --require-hashes -r "$lock"
-    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps --no-build-isolation -e . \
-      || "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -e .
+    "$VENV/bin/pip" install -q --disable-pip-version-check --no-deps -e .
     touch "$stamp"
   fi
 }
