@@ -20,6 +20,7 @@ from sampo.api.throttling import PerTokenThrottle
 from sampo.contacts import access
 from sampo.contacts.services import DuplicateError
 from sampo.core.records import StaleEditError
+from sampo.lib.rest import schema_errors
 from sampo.lib.rest.problems import ApiError, document_problems, field_errors, problem
 from sampo.lib.rest.versions import etag
 
@@ -57,7 +58,7 @@ def _json_location(loc: Any) -> str:
 @api.exception_handler(SchemaValidationError)
 def _schema_invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
     errors = [
-        {"field": _json_location(error.get("loc", ())), "message": str(error.get("msg", ""))}
+        {"field": _json_location(error.get("loc", ())), "message": schema_errors.message(error)}
         for error in exc.errors
     ]
     return problem(422, _("The request is not valid"), kind="validation", errors=errors)

@@ -89,3 +89,15 @@ def test_every_request_body_is_read_strictly():
     assert _body_schemas()
     loose = [where for where, schema in _body_schemas() if not issubclass(schema, Input)]
     assert loose == [], "derive these body schemas from sampo.lib.rest.schemas.Input"
+
+
+def test_a_body_that_does_not_fit_the_schema_is_explained_in_the_callers_language(admin, api_as):
+    api = api_as(admin)
+
+    response = api.post("/organizations", {"name": 5, "colour": "red"}, **{"Accept-Language": "fi"})
+
+    assert response.status_code == 422
+    assert {(e["field"], e["message"]) for e in response.json()["errors"]} == {
+        ("name", "Anna tekstiä."),
+        ("colour", "Tuntematon kenttä."),
+    }

@@ -49,9 +49,9 @@ class Input(NoNul):
 
 def _iso_8601(value: Any) -> Any:
     if isinstance(value, str) and parse_datetime(value.strip()) is None:
-        raise ValueError("Give the time in ISO 8601, e.g. 2026-05-01T08:00:00Z.")
+        raise ValueError(_("Give the time in ISO 8601, e.g. 2026-05-01T08:00:00Z."))
     if isinstance(value, int | float):
-        raise ValueError("Give the time in ISO 8601, e.g. 2026-05-01T08:00:00Z.")
+        raise ValueError(_("Give the time in ISO 8601, e.g. 2026-05-01T08:00:00Z."))
     return value
 
 
@@ -63,7 +63,7 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, int | float) or (
         isinstance(value, str) and parse_date(value.strip()) is None
     ):
-        raise ValueError("Give the day in ISO 8601, e.g. 2026-05-01.")
+        raise ValueError(_("Give the day in ISO 8601, e.g. 2026-05-01."))
     return value
 
 
@@ -75,7 +75,7 @@ def _iso_time(value: Any) -> Any:
     if isinstance(value, int | float) or (
         isinstance(value, str) and parse_time(value.strip()) is None
     ):
-        raise ValueError("Give the time of day in ISO 8601, e.g. 14:30.")
+        raise ValueError(_("Give the time of day in ISO 8601, e.g. 14:30."))
     return value
 
 
