@@ -166,18 +166,6 @@ class OrganizationBulk(Input):
     items: list[BulkOrganization] = Field(..., min_length=1, max_length=upsert.MAX_ITEMS)
 
 
-class BulkItemResult(Schema):
-    index: int
-    status: Literal["created", "updated", "unchanged", "error"]
-    id: int | None
-    external_id: str | None
-    errors: list[dict[str, str]]
-
-
-class BulkResult(Schema):
-    results: list[BulkItemResult]
-
-
 # --- Representation ------------------------------------------------------------------------
 
 
@@ -414,7 +402,7 @@ def organization_delete(request: HttpRequest, pk: int) -> Status[None]:
 
 @router.post(
     "/organizations/bulk",
-    response=BulkResult,
+    response=upsert.BulkResult,
     summary="Create or update up to 1,000 organizations",
     description=(
         "Each item is matched by external_id (within source), else by business ID or email; "

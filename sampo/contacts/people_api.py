@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from sampo.accounts.models import User
 from sampo.contacts import access, contact_details, external_ids, selectors, services
-from sampo.contacts.api import BulkResult, ContactDetailSchema, _by_names, _id_of
+from sampo.contacts.api import ContactDetailSchema, _by_names, _id_of
 from sampo.contacts.duplicates import person_matches
 from sampo.contacts.models import Membership, Organization, Person, PersonContactDetail, Tag
 from sampo.core.custom_fields.services import custom_values_apply
@@ -348,7 +348,7 @@ def person_delete(request: HttpRequest, pk: int) -> Status[None]:
 
 @router.post(
     "/people/bulk",
-    response=BulkResult,
+    response=upsert.BulkResult,
     summary="Create or update up to 1,000 people",
     description=(
         "Each item is matched by external_id (within source), else by email; then created, "

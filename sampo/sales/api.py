@@ -239,18 +239,6 @@ class OpportunityBulk(Input):
     items: list[BulkOpportunity] = Field(..., min_length=1, max_length=upsert.MAX_ITEMS)
 
 
-class OpportunityBulkItemResult(Schema):
-    index: int
-    status: Literal["created", "updated", "unchanged", "error"]
-    id: int | None
-    external_id: str | None
-    errors: list[dict[str, str]]
-
-
-class OpportunityBulkResult(Schema):
-    results: list[OpportunityBulkItemResult]
-
-
 class StageOut(Schema):
     id: int
     name: str
@@ -774,7 +762,7 @@ def opportunity_qualify(
 
 @router.post(
     "/opportunities/bulk",
-    response=OpportunityBulkResult,
+    response=upsert.BulkResult,
     summary="Create or update up to 1,000 leads and opportunities",
     description=(
         "Each item is matched by external_id within source; then created, updated (a different "

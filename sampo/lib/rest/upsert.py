@@ -8,18 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
+from ninja import Schema
 
 from sampo.lib.rest.problems import field_errors
 
 MAX_ITEMS = 1000
 
 Item = TypeVar("Item")
+
+
+class BulkItemResult(Schema):
+    """An item's result as the API answers it (the schema of `ItemResult`)."""
+
+    index: int
+    status: Literal["created", "updated", "unchanged", "error"]
+    id: int | None
+    external_id: str | None
+    errors: list[dict[str, str]]
+
+
+class BulkResult(Schema):
+    results: list[BulkItemResult]
 
 
 @dataclass
