@@ -16,7 +16,8 @@ from django.db import connection
 from sampo.contacts import services
 from sampo.contacts.models import Organization
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback, as every transactional test here: the tables are put back as migrated.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 WRITES = 60
 PAGE = 4

@@ -30,6 +30,9 @@ CASCADE_ALLOWED = {
     ("lists.DefaultView", "view"),  # a user's choice of a saved view, gone with the view
     ("sales.TeamRotation", "team"),  # a team's place in its round robin of leads
     ("sales.TeamMemberSetting", "team"),  # members' shares of the team's leads
+    ("api.Delivery", "subscription"),  # a webhook's delivery log, gone with the webhook
+    ("api.Delivery", "event"),  # an event's deliveries, pruned with the event
+    ("api.Attempt", "delivery"),  # each try of a delivery
 }
 
 
