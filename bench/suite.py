@@ -107,7 +107,7 @@ def _http_scenarios(m: dict[str, Any]) -> dict[str, list[str]]:
             f"/organizations/?industry={m['industry_section']}&sort=city"
         ],
         "list: organizations with revenue >= 1 M": ["/organizations/?revenue_min=1000000"],
-        "list: organizations, text filter": ["/organizations/?search=virta"],
+        "list: organizations, text filter": ["/organizations/?q=virta"],
         "list: people by name": ["/people/"],
         "list: people of an owner, newest changes first": [f"/people/?owner={owner}&sort=-updated"],
         "list: open opportunities, newest first": ["/sales/opportunities/"],
